@@ -1,0 +1,138 @@
+# cinema metrics as code: every workflow goes through this file. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT      := $(CURDIR)
+PYTHON    ?= python3
+VENV      := $(ROOT)/.venv
+BIN       := $(VENV)/bin
+CLI       := $(BIN)/cinema-metrics
+LOCAL     := $(ROOT)/.local
+BUILD     := $(ROOT)/build
+ENV       ?= dev
+ENVS      := bootstrap dev staging prod local
+TF_ROOT    = $(ROOT)/terraform/$(ENV)
+
+export SPARK_LOCAL_IP := 127.0.0.1
+export PYSPARK_PYTHON := $(BIN)/python
+# Terraform: use the offline provider mirror when this machine has one (users elsewhere
+# get the registry); share one plugin cache so every root links the same provider.
+TF_MIRROR ?= /opt/tf-plugins
+export TF_CLI_CONFIG_FILE := $(BUILD)/terraformrc
+export TF_PLUGIN_CACHE_DIR := $(LOCAL)/tf-plugin-cache
+export TF_IN_AUTOMATION := 1
+export CHECKPOINT_DISABLE := 1
+TERRAFORM ?= terraform
+
+.PHONY: help install services-up services-down services-status demo demo-clean test test-fast \
+        lint fmt validate init plan apply destroy package cost bench dashboard clean tf-config
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------- set-up
+$(VENV)/.installed: pyproject.toml
+	@echo "==> install: creating $(VENV) with the cinema-metrics package and dev tools"
+	@command -v java >/dev/null || { echo "error: java not found: Spark needs Java 17 (apt-get install -y openjdk-17-jre-headless)" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -q --upgrade pip >/dev/null
+	@$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed tf-config ## create .venv with the package, console script and tools (idempotent)
+	@scripts/services/system-deps.sh
+	@echo "==> install: up to date ($(CLI))"
+
+tf-config: $(BUILD)/terraformrc
+
+$(BUILD)/terraformrc:
+	@mkdir -p $(BUILD) $(TF_PLUGIN_CACHE_DIR)
+	@if [ -d "$(TF_MIRROR)" ]; then \
+	  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' "$(TF_MIRROR)" > $@; \
+	  echo "==> terraform: using the offline provider mirror $(TF_MIRROR)"; \
+	else : > $@; echo "==> terraform: no mirror at $(TF_MIRROR), using the registry"; fi
+
+$(VENV)/.checkov: | $(VENV)/.installed
+	@echo "==> install: checkov in its own virtualenv (.venv-checkov; its hcl2 clashes with python-hcl2)"
+	@test -x $(ROOT)/.venv-checkov/bin/python || $(PYTHON) -m venv $(ROOT)/.venv-checkov
+	@$(ROOT)/.venv-checkov/bin/pip install -q 'checkov>=3.2,<4'
+	@touch $@
+
+services-up: install ## start MariaDB (ecr, crm) and the moto AWS emulator on 127.0.0.1
+	@VENV=$(VENV) scripts/services/services.sh up
+
+services-down: ## stop the services this project started
+	@VENV=$(VENV) scripts/services/services.sh down
+
+services-status: ## show whether the services run
+	@VENV=$(VENV) scripts/services/services.sh status
+
+# ---------------------------------------------------------------- the pipeline
+DEMO_FLAGS ?=
+demo: install ## the whole pipeline on this machine, no AWS account needed
+	@$(BIN)/python -m cinema_metrics.demo $(DEMO_FLAGS)
+
+demo-clean: ## remove everything the demo made (stops the services)
+	@$(BIN)/python -m cinema_metrics.demo --clean
+
+package: install ## build the deterministic Glue job package zip (build/glue/)
+	@$(BIN)/python -m cinema_metrics.packaging --out $(BUILD)/glue
+
+bench: install ## benchmark: 12 sites x 365 days backfill + one increment, vs the DuckDB oracle
+	@$(CLI) bench --cache $(LOCAL)/bench
+
+COST_FLAGS ?=
+cost: install ## monthly cost of ENV (default prod) vs the seed design; WORKLOAD=<file> to change the workload
+	@$(CLI) cost --env $(if $(filter command line,$(origin ENV)),$(ENV),prod) $(if $(WORKLOAD),--workload $(WORKLOAD)) $(COST_FLAGS)
+
+RUN_OUTPUT ?= $(LOCAL)/demo/output
+dashboard: install ## render the dashboard HTML and PNG from a run's output (RUN_OUTPUT=dir)
+	@$(CLI) dashboard --output $(RUN_OUTPUT)
+
+# ---------------------------------------------------------------- terraform
+init: install ## terraform init ENV=<env> (offline mirror when present)
+	@echo "==> terraform init $(ENV)"
+	@cd $(TF_ROOT) && $(TERRAFORM) init -input=false $(if $(filter local,$(ENV)),,$(TF_INIT_FLAGS))
+
+plan: init package ## terraform plan ENV=<env>
+	@cd $(TF_ROOT) && $(TERRAFORM) plan -input=false -out=$(ENV).tfplan
+
+apply: init package ## terraform apply ENV=<env> (ENV=local applies against the moto server)
+	@if [ "$(ENV)" = local ]; then VENV=$(VENV) scripts/services/services.sh up moto; fi
+	@cd $(TF_ROOT) && $(TERRAFORM) apply -input=false -auto-approve
+	@cd $(TF_ROOT) && echo "==> $(ENV): $$($(TERRAFORM) state list | grep -vc '^data\.' ) resources in state"
+
+destroy: init ## terraform destroy ENV=<env>
+	@cd $(TF_ROOT) && $(TERRAFORM) destroy -input=false -auto-approve
+
+# ---------------------------------------------------------------- quality
+fmt: install ## format Python (ruff) and Terraform (terraform fmt)
+	@$(BIN)/ruff format scripts tests
+	@$(BIN)/ruff check --fix scripts tests
+	@$(TERRAFORM) fmt -recursive modules terraform
+
+lint: install ## ruff, terraform fmt -check, tflint (when installed), actionlint, zizmor
+	@echo "==> lint: ruff"
+	@$(BIN)/ruff check scripts tests
+	@$(BIN)/ruff format --check scripts tests
+	@echo "==> lint: terraform fmt -check"
+	@$(TERRAFORM) fmt -check -recursive modules terraform
+	@if command -v tflint >/dev/null; then echo "==> lint: tflint"; tflint --init --config $(ROOT)/.tflint.hcl >/dev/null && tflint --recursive --config $(ROOT)/.tflint.hcl; \
+	  else echo "==> lint: tflint is not installed, skipping it (install tflint to run the rules in .tflint.hcl)"; fi
+	@if [ -d .github/workflows ]; then echo "==> lint: actionlint, zizmor"; $(BIN)/actionlint .github/workflows/*.yml && $(BIN)/zizmor --offline --quiet .github/workflows; fi
+
+validate: install $(VENV)/.checkov package ## terraform validate + plan checks + policy checks + 6.x schema check
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/terraform
+
+PYTEST_FLAGS ?=
+test: install lint ## everything CI runs: lint, then the whole pytest suite (plan checks, unit, SQL, e2e)
+	@$(MAKE) --no-print-directory $(VENV)/.checkov package
+	@echo "==> test: pytest"
+	@$(BIN)/python -m pytest $(PYTEST_FLAGS)
+
+test-fast: install ## unit tests only
+	@$(BIN)/python -m pytest -q tests/unit
+
+clean: ## remove build outputs (keeps .venv and .local)
+	rm -rf $(BUILD) .pytest_cache .ruff_cache

@@ -1,0 +1,264 @@
+"""CONTRACT.md as data: source schemas, POS fields, reason codes and metric table schemas.
+
+Everything that must agree across the job, the oracle, the generator, the SQL and the
+dashboards reads its names from here, so a rename happens in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# ----------------------------------------------------------------- section 1.1: ECR and CRM
+# (database, table) -> ordered {column: type}; type is one of int, bigint, str, date, datetime.
+DIMENSIONS: dict[tuple[str, str], dict[str, str]] = {
+    ("ecr", "sites"): {
+        "site_id": "int",
+        "name": "str",
+        "city": "str",
+        "timezone": "str",
+        "opened_on": "date",
+        "updated_at": "datetime",
+    },
+    ("ecr", "screens"): {
+        "screen_id": "int",
+        "site_id": "int",
+        "name": "str",
+        "seats": "int",
+        "format": "str",
+        "updated_at": "datetime",
+    },
+    ("ecr", "films"): {
+        "film_id": "int",
+        "title": "str",
+        "distributor": "str",
+        "genre": "str",
+        "runtime_min": "int",
+        "release_date": "date",
+        "updated_at": "datetime",
+    },
+    ("ecr", "showtimes"): {
+        "showtime_id": "bigint",
+        "screen_id": "int",
+        "film_id": "int",
+        "starts_at": "datetime",
+        "status": "str",
+        "updated_at": "datetime",
+    },
+    ("crm", "customers"): {
+        "customer_id": "bigint",
+        "email": "str",
+        "first_name": "str",
+        "last_name": "str",
+        "birth_date": "date",
+        "home_site_id": "int",
+        "created_at": "datetime",
+        "updated_at": "datetime",
+    },
+    ("crm", "loyalty_memberships"): {
+        "membership_id": "bigint",
+        "customer_id": "bigint",
+        "tier": "str",
+        "joined_at": "datetime",
+        "cancelled_at": "datetime",
+        "updated_at": "datetime",
+    },
+}
+# Columns that may be NULL (empty CSV field); every other dimension column is required.
+NULLABLE: dict[tuple[str, str], frozenset[str]] = {
+    ("crm", "customers"): frozenset({"birth_date", "home_site_id"}),
+    ("crm", "loyalty_memberships"): frozenset({"cancelled_at"}),
+}
+PRIMARY_KEYS: dict[tuple[str, str], str] = {
+    ("ecr", "sites"): "site_id",
+    ("ecr", "screens"): "screen_id",
+    ("ecr", "films"): "film_id",
+    ("ecr", "showtimes"): "showtime_id",
+    ("crm", "customers"): "customer_id",
+    ("crm", "loyalty_memberships"): "membership_id",
+}
+# Personal data: never copied into metric tables (CONTRACT.md 1.1).
+PERSONAL_COLUMNS = frozenset({"email", "first_name", "last_name", "birth_date"})
+
+SCREEN_FORMATS = ("standard", "imax", "3d", "premium")
+SHOWTIME_STATUSES = ("scheduled", "cancelled")
+LOYALTY_TIERS = ("basic", "silver", "gold")
+
+# ----------------------------------------------------------------- section 1.2: POS lines
+CHANNELS = ("box_office", "kiosk", "online", "concession_stand")
+ITEM_TYPES = ("ticket", "concession")
+TICKET_TYPES = ("adult", "child", "senior", "student", "comp")
+CATEGORIES = ("popcorn", "drinks", "candy", "combo", "hot_food")
+
+# field -> JSON type: "string", "integer", "number" (JSON number or numeric string), "timestamp"
+POS_FIELDS: dict[str, str] = {
+    "transaction_id": "string",
+    "line_no": "integer",
+    "site_id": "integer",
+    "terminal_id": "string",
+    "sold_at": "timestamp",
+    "channel": "string",
+    "customer_id": "integer",
+    "item_type": "string",
+    "showtime_id": "integer",
+    "ticket_type": "string",
+    "sku": "string",
+    "category": "string",
+    "quantity": "integer",
+    "net_amount": "number",
+}
+POS_REQUIRED = (
+    "transaction_id",
+    "line_no",
+    "site_id",
+    "terminal_id",
+    "sold_at",
+    "channel",
+    "item_type",
+    "sku",
+    "quantity",
+    "net_amount",
+)
+POS_REQUIRED_TICKET = ("showtime_id", "ticket_type")
+POS_REQUIRED_CONCESSION = ("category",)
+POS_FILE_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+# ----------------------------------------------------------------- section 1.3: reason codes
+REASONS = (
+    "malformed_json",
+    "missing_field",
+    "bad_type",
+    "bad_timestamp",
+    "unknown_site",
+    "unknown_item_type",
+    "unknown_showtime",
+    "site_mismatch",
+    "bad_quantity",
+    "bad_amount",
+    "duplicate_line",
+)
+
+# ----------------------------------------------------------------- section 2: time
+BUSINESS_DAY_START_HOUR = 6
+
+# ----------------------------------------------------------------- section 3: metric tables
+# column kinds: id (integer), count (integer), date, money (2 dp), ratio (4 dp), str
+
+
+@dataclass(frozen=True)
+class MetricTable:
+    name: str
+    key: tuple[str, ...]
+    columns: dict[str, str]  # ordered, key columns first
+    pk: str  # format strings over the row's columns
+    sk: str
+
+
+METRIC_TABLES: dict[str, MetricTable] = {
+    t.name: t
+    for t in (
+        MetricTable(
+            "site_daily",
+            ("site_id", "business_date"),
+            {
+                "site_id": "id",
+                "business_date": "date",
+                "sessions": "count",
+                "capacity": "count",
+                "admissions": "count",
+                "paid_admissions": "count",
+                "box_office": "money",
+                "concession_units": "count",
+                "concession_revenue": "money",
+                "total_revenue": "money",
+                "transactions": "count",
+                "occupancy": "ratio",
+                "atp": "money_ratio",
+                "spend_per_head": "money_ratio",
+                "attach_rate": "ratio",
+                "revenue_per_seat": "money_ratio",
+            },
+            "SITE#{site_id}",
+            "DATE#{business_date}",
+        ),
+        MetricTable(
+            "session_performance",
+            ("showtime_id",),
+            {
+                "showtime_id": "id",
+                "site_id": "id",
+                "business_date": "date",
+                "screen_id": "id",
+                "film_id": "id",
+                "starts_at": "str",
+                "status": "str",
+                "capacity": "count",
+                "admissions": "count",
+                "paid_admissions": "count",
+                "comps": "count",
+                "box_office": "money",
+                "occupancy": "ratio",
+                "atp": "money_ratio",
+            },
+            "SITE#{site_id}#DATE#{business_date}",
+            "SESSION#{hhmm}#{showtime_id}",
+        ),
+        MetricTable(
+            "film_weekly",
+            ("film_id", "week_start"),
+            {
+                "film_id": "id",
+                "week_start": "date",
+                "week_number": "count",
+                "admissions": "count",
+                "box_office": "money",
+                "sessions": "count",
+                "screens": "count",
+                "sites": "count",
+                "per_screen_average": "money_ratio",
+                "wow_change": "ratio",
+                "ltd_box_office": "money",
+            },
+            "FILM#{film_id}",
+            "WEEK#{week_start}",
+        ),
+        MetricTable(
+            "hourly_demand",
+            ("site_id", "business_date", "hour"),
+            {
+                "site_id": "id",
+                "business_date": "date",
+                "hour": "count",
+                "transactions": "count",
+                "tickets": "count",
+                "box_office": "money",
+                "concession_units": "count",
+                "concession_revenue": "money",
+            },
+            "SITE#{site_id}#DATE#{business_date}",
+            "HOUR#{hour:02d}",
+        ),
+        MetricTable(
+            "loyalty_daily",
+            ("site_id", "business_date"),
+            {
+                "site_id": "id",
+                "business_date": "date",
+                "admissions": "count",
+                "member_admissions": "count",
+                "member_share": "ratio",
+                "unique_members": "count",
+                "returning_members": "count",
+                "member_concession_revenue": "money",
+                "member_spend_per_head": "money_ratio",
+            },
+            "SITE#{site_id}",
+            "DATE#{business_date}",
+        ),
+    )
+}
+# Rounding (CONTRACT.md 3): money to cents, ratios to 4 decimals. Money per unit (ATP,
+# spend per head, revenue per seat, per-screen average) is a quotient, so it keeps 4
+# decimals like every other quotient: a reader that rounds it to cents is then within
+# its tolerance, and one that keeps 4 decimals matches exactly. Dashboards show it as $.
+# Rounding is half-up on exact decimal values (sums of cents are exact).
+DECIMALS = {"money": 2, "money_ratio": 4, "ratio": 4}

@@ -1,0 +1,255 @@
+"""Parse and validate POS lines (CONTRACT.md 1.2 and 1.3) in plain Python.
+
+Rules 1-10 depend on one line and the dimensions only, so each file is checked on its
+own (in worker processes when asked); rule 11 (`duplicate_line`) needs the global order
+and is applied afterwards in DuckDB over the candidates.
+
+Amounts are kept as exact integer micro-dollars so sums stay exact.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+import pyarrow as pa
+
+from cinema_metrics import contract
+
+MICROS = 1_000_000
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_AMOUNT_LIMIT = Decimal(10) ** 12  # larger amounts cannot be money taken for one line
+_NUMERIC = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# ISO-8601 extended date-time; the offset is mandatory (rule 4).
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+_CHANNELS = frozenset(contract.CHANNELS)
+_TICKET_TYPES = frozenset(contract.TICKET_TYPES)
+_CATEGORIES = frozenset(contract.CATEGORIES)
+_ENUMS = {"channel": _CHANNELS, "ticket_type": _TICKET_TYPES, "category": _CATEGORIES}
+_STRING_FIELDS = tuple(f for f, t in contract.POS_FIELDS.items() if t == "string")
+_INT_FIELDS = tuple(f for f, t in contract.POS_FIELDS.items() if t == "integer")
+
+SCHEMA = pa.schema(
+    [
+        ("file_idx", pa.int32()),
+        ("line_number", pa.int64()),
+        ("transaction_id", pa.string()),
+        ("line_no", pa.int64()),
+        ("site_id", pa.int64()),
+        ("sold_utc", pa.timestamp("us")),
+        ("customer_id", pa.int64()),
+        ("is_ticket", pa.bool_()),
+        ("showtime_id", pa.int64()),
+        ("ticket_type", pa.string()),
+        ("quantity", pa.int64()),
+        ("amount", pa.int64()),  # micro-dollars
+    ]
+)
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"not JSON: {name}")  # NaN / Infinity are not JSON
+
+
+def _is_int(v: object) -> bool:
+    return type(v) is int and _INT64_MIN <= v <= _INT64_MAX  # bool is not an integer
+
+
+def parse_timestamp_micros(text: str) -> int | None:
+    """Epoch microseconds (UTC) of an ISO-8601 timestamp with offset, or None."""
+    m = _TIMESTAMP.fullmatch(text)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s, frac, off = m.groups()
+    try:
+        if off == "Z":
+            tz = UTC
+        else:
+            sign = -1 if off[0] == "-" else 1
+            digits = off[1:].replace(":", "")
+            oh, om = int(digits[:2]), int(digits[2:] or 0)
+            if om >= 60:
+                return None
+            tz = timezone(sign * timedelta(hours=oh, minutes=om))  # ValueError if >= 24 h
+        us = int((frac or "0").ljust(6, "0")[:6])  # sub-microsecond digits are truncated
+        t = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), us, tzinfo=tz)
+    except ValueError:
+        return None
+    delta = t - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * MICROS + delta.microseconds
+
+
+def _amount_micros(v: object) -> int | None:
+    if type(v) is int:
+        d = Decimal(v)
+    elif type(v) is Decimal:  # JSON numbers with a fraction/exponent are parsed as Decimal
+        d = v
+    elif type(v) is str and _NUMERIC.fullmatch(v):
+        d = Decimal(v)
+    else:
+        return None
+    if not d.is_finite() or abs(d) >= _AMOUNT_LIMIT:
+        return None
+    try:
+        return int(d.scaleb(6).to_integral_value(ROUND_HALF_UP))
+    except InvalidOperation:
+        return None
+
+
+@dataclass(frozen=True)
+class Lookups:
+    sites: frozenset[int]
+    showtime_site: dict[int, int]
+
+
+def validate(text: str, lk: Lookups) -> tuple:
+    """Rules 1-10 on one line: the candidate row (without position) or raise Rejected."""
+    try:
+        obj = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise Rejected("malformed_json") from None
+    if type(obj) is not dict:
+        raise Rejected("malformed_json")
+    get = obj.get
+    # 2. missing_field
+    for f in contract.POS_REQUIRED:
+        if get(f) is None:
+            raise Rejected("missing_field")
+    item_type = obj["item_type"]
+    if item_type == "ticket":
+        if get("showtime_id") is None or get("ticket_type") is None:
+            raise Rejected("missing_field")
+    elif item_type == "concession" and get("category") is None:
+        raise Rejected("missing_field")
+    # 3. bad_type: every listed field that is present and not null, whatever the item type
+    for f in _STRING_FIELDS:
+        v = get(f)
+        if v is not None and type(v) is not str:
+            raise Rejected("bad_type")
+    for f in _INT_FIELDS:
+        v = get(f)
+        if v is not None and not _is_int(v):
+            raise Rejected("bad_type")
+    if obj["line_no"] < 1:
+        raise Rejected("bad_type")
+    for f, allowed in _ENUMS.items():
+        v = get(f)
+        if v is not None and v not in allowed:
+            raise Rejected("bad_type")
+    amount = _amount_micros(obj["net_amount"])
+    if amount is None:
+        raise Rejected("bad_type")
+    sold_at = obj["sold_at"]
+    if type(sold_at) is not str:
+        raise Rejected("bad_type")
+    # 4. bad_timestamp
+    sold = parse_timestamp_micros(sold_at)
+    if sold is None:
+        raise Rejected("bad_timestamp")
+    # 5. unknown_site
+    site_id = obj["site_id"]
+    if site_id not in lk.sites:
+        raise Rejected("unknown_site")
+    # 6. unknown_item_type
+    is_ticket = item_type == "ticket"
+    if not is_ticket and item_type != "concession":
+        raise Rejected("unknown_item_type")
+    showtime_id = get("showtime_id")
+    if is_ticket:
+        # 7. unknown_showtime, 8. site_mismatch
+        st_site = lk.showtime_site.get(showtime_id)
+        if st_site is None:
+            raise Rejected("unknown_showtime")
+        if st_site != site_id:
+            raise Rejected("site_mismatch")
+    # 9. bad_quantity, 10. bad_amount
+    qty = obj["quantity"]
+    if qty == 0:
+        raise Rejected("bad_quantity")
+    if (qty > 0 and amount < 0) or (qty < 0 and amount > 0):
+        raise Rejected("bad_amount")
+    return (
+        obj["transaction_id"],
+        obj["line_no"],
+        site_id,
+        sold,
+        get("customer_id"),
+        is_ticket,
+        showtime_id if is_ticket else None,
+        obj["ticket_type"] if is_ticket else None,
+        qty,
+        amount,
+    )
+
+
+def iter_lines(path: Path) -> Iterator[bytes]:
+    """Lines split on LF (a CR before it is dropped); a final newline does not open a line."""
+    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    if not data:
+        return
+    parts = data.split(b"\n")
+    if parts[-1] == b"":
+        parts.pop()
+    for p in parts:
+        yield p[:-1] if p.endswith(b"\r") else p
+
+
+@dataclass
+class FileResult:
+    file_idx: int
+    lines_read: int = 0
+    candidates: pa.Table | None = None
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line_number, reason)
+
+
+def check_file(file_idx: int, path: Path, lk: Lookups) -> FileResult:
+    res = FileResult(file_idx)
+    cols: list[list] = [[] for _ in range(10)]
+    numbers: list[int] = []
+    n = 0
+    for n, raw in enumerate(iter_lines(path), start=1):
+        try:
+            row = validate(raw.decode("utf-8"), lk)
+        except UnicodeDecodeError:
+            res.rejected.append((n, "malformed_json"))
+            continue
+        except Rejected as exc:
+            res.rejected.append((n, exc.reason))
+            continue
+        numbers.append(n)
+        for c, v in zip(cols, row, strict=True):
+            c.append(v)
+    res.lines_read = n
+    k = len(numbers)
+    arrays = [pa.array([file_idx] * k, pa.int32()), pa.array(numbers, pa.int64())]
+    for c, f in zip(cols, SCHEMA.names[2:], strict=True):
+        typ = SCHEMA.field(f).type
+        arrays.append(pa.array(c, pa.int64()).cast(typ) if f == "sold_utc" else pa.array(c, typ))
+    res.candidates = pa.Table.from_arrays(arrays, schema=SCHEMA)
+    return res
+
+
+def list_pos_files(sources: Path) -> list[tuple[str, Path]]:
+    """(path under the sources, absolute path) of every POS file, in lexicographic order."""
+    root = sources / "pos"
+    found = []
+    for p in root.rglob("*"):
+        if p.is_file() and p.name.endswith(contract.POS_FILE_SUFFIXES):
+            found.append((p.relative_to(sources).as_posix(), p))
+    found.sort(key=lambda t: t[0])
+    return found

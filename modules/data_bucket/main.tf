@@ -1,0 +1,356 @@
+# The multipurpose data bucket of the platform: raw sources, job code, temp files, curated
+# metrics, Athena results, connector spill, backups and logs, each under its own prefix with
+# its own lifecycle. One customer-managed KMS key encrypts the bucket and is shared by the
+# other modules (Glue security configurations, Secrets Manager, CloudWatch Logs, SNS).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id  = data.aws_caller_identity.current.account_id
+  partition   = data.aws_partition.current.partition
+  bucket_name = coalesce(var.bucket_name, "${var.name_prefix}-data-${local.account_id}")
+  log_bucket  = "${var.name_prefix}-access-logs-${local.account_id}"
+  root_arn    = "arn:${local.partition}:iam::${local.account_id}:root"
+
+  prefixes = {
+    raw            = "raw/"
+    pos            = "raw/pos/"
+    scripts        = "scripts/"
+    tmp            = "tmp/"
+    curated        = "curated/"
+    quarantine     = "curated/quarantine/"
+    state          = "state/"
+    athena_results = "athena-results/"
+    spill          = "spill/"
+    backups        = "backups/"
+    logs           = "logs/"
+  }
+
+  expiring_prefixes = {
+    tmp            = var.lifecycle_days.tmp_expiration
+    athena-results = var.lifecycle_days.athena_results_expiration
+    spill          = var.lifecycle_days.spill_expiration
+    logs           = var.lifecycle_days.logs_expiration
+  }
+}
+
+# ------------------------------------------------------------------------------ KMS key
+data "aws_iam_policy_document" "kms" {
+  # Key administration stays with the account (IAM decides who); no wildcard actions.
+  statement {
+    sid = "KeyAdministration"
+    principals {
+      type        = "AWS"
+      identifiers = [local.root_arn]
+    }
+    actions = [
+      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
+      "kms:DisableKey", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+      "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy",
+      "kms:RetireGrant", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+      "kms:UpdateAlias", "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"] # in a key policy "*" means this key
+  }
+
+  # Cryptographic use by principals of this account that an IAM policy allows on this key
+  # (the Glue roles, the Athena workgroup users); other accounts never.
+  statement {
+    sid = "KeyUseByAccountPrincipals"
+    principals {
+      type        = "AWS"
+      identifiers = [local.root_arn]
+    }
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  # CloudWatch Logs encrypts the Glue log groups of this account with the key.
+  statement {
+    sid = "CloudWatchLogsOfThisAccount"
+    principals {
+      type        = "Service"
+      identifiers = ["logs.amazonaws.com"]
+    }
+    actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+    resources = ["*"]
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${local.partition}:logs:*:${local.account_id}:log-group:*"]
+    }
+  }
+
+  # EventBridge and CloudWatch alarms publish to the KMS-encrypted SNS alarm topic.
+  statement {
+    sid = "AlarmPublishersToEncryptedTopic"
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name_prefix} data bucket, Glue, secrets, logs and alarms"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.kms.json
+  tags                    = merge(var.tags, { Name = "${var.name_prefix}-data" })
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name_prefix}-data"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# ------------------------------------------------------------------------------ data bucket
+resource "aws_s3_bucket" "this" {
+  bucket        = local.bucket_name
+  force_destroy = var.force_destroy
+  tags          = merge(var.tags, { Name = local.bucket_name })
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket                  = aws_s3_bucket.this.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid    = "DenyInsecureTransport"
+    effect = "Deny"
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = data.aws_iam_policy_document.bucket.json
+
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  dynamic "rule" {
+    for_each = local.expiring_prefixes
+    content {
+      id     = "expire-${rule.key}"
+      status = "Enabled"
+      filter {
+        prefix = "${rule.key}/"
+      }
+      expiration {
+        days = rule.value
+      }
+    }
+  }
+
+  rule {
+    id     = "raw-to-cheaper-storage"
+    status = "Enabled"
+    filter {
+      prefix = local.prefixes.raw
+    }
+    transition {
+      days          = var.lifecycle_days.raw_to_standard_ia
+      storage_class = "STANDARD_IA"
+    }
+    transition {
+      days          = var.lifecycle_days.raw_to_glacier_ir
+      storage_class = "GLACIER_IR"
+    }
+  }
+
+  rule {
+    id     = "noncurrent-versions-and-multipart"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = var.lifecycle_days.noncurrent_version_expiration
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.lifecycle_days.abort_incomplete_multipart
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+# ------------------------------------------------------------------------------ access logs
+# A separate bucket: AWS recommends against logging a bucket into itself (every log write
+# would be logged again), and server access log delivery supports only SSE-S3 default
+# encryption on its target, which the KMS-encrypted data bucket is not.
+resource "aws_s3_bucket" "logs" {
+  count         = var.access_logging.enabled ? 1 : 0
+  bucket        = local.log_bucket
+  force_destroy = var.force_destroy
+  tags          = merge(var.tags, { Name = local.log_bucket })
+}
+
+resource "aws_s3_bucket_ownership_controls" "logs" {
+  count  = var.access_logging.enabled ? 1 : 0
+  bucket = aws_s3_bucket.logs[0].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  count                   = var.access_logging.enabled ? 1 : 0
+  bucket                  = aws_s3_bucket.logs[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  count  = var.access_logging.enabled ? 1 : 0
+  bucket = aws_s3_bucket.logs[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  count  = var.access_logging.enabled ? 1 : 0
+  bucket = aws_s3_bucket.logs[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+data "aws_iam_policy_document" "logs" {
+  count = var.access_logging.enabled ? 1 : 0
+
+  statement {
+    sid    = "DenyInsecureTransport"
+    effect = "Deny"
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid = "S3ServerAccessLogDelivery"
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
+    }
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs[0].arn}/s3-access/*"]
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [aws_s3_bucket.this.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  count  = var.access_logging.enabled ? 1 : 0
+  bucket = aws_s3_bucket.logs[0].id
+  policy = data.aws_iam_policy_document.logs[0].json
+
+  depends_on = [aws_s3_bucket_public_access_block.logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+  count  = var.access_logging.enabled ? 1 : 0
+  bucket = aws_s3_bucket.logs[0].id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = var.access_logging.retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 7
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.logs]
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  count         = var.access_logging.enabled ? 1 : 0
+  bucket        = aws_s3_bucket.this.id
+  target_bucket = aws_s3_bucket.logs[0].id
+  target_prefix = "s3-access/${local.bucket_name}/"
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}

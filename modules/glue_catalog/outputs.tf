@@ -1,0 +1,42 @@
+output "database_name" {
+  description = "Glue catalog database holding the crawled source tables and the curated metric tables."
+  value       = aws_glue_catalog_database.this.name
+}
+
+output "database_arn" {
+  description = "ARN of the Glue catalog database."
+  value       = aws_glue_catalog_database.this.arn
+}
+
+output "jdbc_connection_name" {
+  description = "Name of the Glue JDBC connection to the ECR/CRM MySQL server."
+  value       = aws_glue_connection.mysql.name
+}
+
+output "jdbc_connection_arn" {
+  description = "ARN of the Glue JDBC connection."
+  value       = aws_glue_connection.mysql.arn
+}
+
+output "secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the MySQL credentials (created here or passed in). The ARN is not secret; the value never passes through Terraform."
+  value       = local.secret_arn
+}
+
+output "crawler_names" {
+  description = "Crawler names by source: jdbc (ECR + CRM) and pos (S3)."
+  value = {
+    jdbc = aws_glue_crawler.jdbc.name
+    pos  = aws_glue_crawler.pos.name
+  }
+}
+
+output "crawler_role_arn" {
+  description = "ARN of the crawlers' IAM role."
+  value       = aws_iam_role.crawler.arn
+}
+
+output "metric_table_names" {
+  description = "Glue catalog table name by curated metric table."
+  value       = { for k, t in aws_glue_catalog_table.metrics : k => t.name }
+}

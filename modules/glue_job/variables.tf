@@ -1,0 +1,188 @@
+variable "name_prefix" {
+  description = "Name prefix \"<project>-<env>\"; resources are named \"<name_prefix>-<purpose>\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name_prefix))
+    error_message = "name_prefix must match ^[a-z][a-z0-9-]{1,40}$ (lower case, digits, hyphens)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module."
+  type        = map(string)
+  default     = {}
+}
+
+variable "bucket_name" {
+  description = "Name of the data bucket (module data_bucket)."
+  type        = string
+}
+
+variable "bucket_arn" {
+  description = "ARN of the data bucket."
+  type        = string
+}
+
+variable "prefixes" {
+  description = "Bucket prefixes by purpose (module data_bucket output): needs pos, scripts, tmp, curated, quarantine, state and logs."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for k in ["pos", "scripts", "tmp", "curated", "quarantine", "state", "logs"] : contains(keys(var.prefixes), k)])
+    error_message = "prefixes must contain pos, scripts, tmp, curated, quarantine, state and logs."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.prefixes) : endswith(v, "/")])
+    error_message = "Every prefix must end with \"/\"."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the KMS key for S3 objects, job logs, bookmarks and the alarm topic (module data_bucket)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "database_name" {
+  description = "Glue catalog database the job reads sources from and whose metric tables it serves (module glue_catalog)."
+  type        = string
+}
+
+variable "connection_name" {
+  description = "Glue JDBC connection to MySQL the job uses (module glue_catalog); null when the job reads no JDBC source."
+  type        = string
+  default     = null
+}
+
+variable "secret_arn" {
+  description = "ARN of the Secrets Manager secret with the MySQL credentials (read through the connection)."
+  type        = string
+  default     = null
+}
+
+variable "vpc" {
+  description = "Subnet and security groups of the JDBC connection, when the database is private: the job role then may create its network interfaces there."
+  type = object({
+    subnet_id          = string
+    security_group_ids = list(string)
+  })
+  default = null
+}
+
+variable "metric_tables" {
+  description = "DynamoDB metric tables the job writes (module metric_tables): table_prefix (the job writes <table_prefix><table>), table ARNs and the tables' KMS key ARN."
+  type = object({
+    table_prefix = string
+    table_arns   = map(string)
+    kms_key_arn  = string
+  })
+}
+
+variable "script_path" {
+  description = "Local path of the Glue entry script (build/glue/glue_job.py, made by `make package`)."
+  type        = string
+}
+
+variable "package_path" {
+  description = "Local path of the deterministic job package zip (build/glue/cinema_metrics.zip, made by `make package`)."
+  type        = string
+}
+
+variable "job" {
+  description = "Job sizing and schedule: worker type, worker count, execution class (FLEX is cheaper for this non-urgent batch), Glue cron schedule (null = no trigger), timeout and retries."
+  type = object({
+    worker_type       = optional(string, "G.1X")
+    number_of_workers = optional(number, 2)
+    execution_class   = optional(string, "STANDARD")
+    schedule          = optional(string, "cron(0 */2 * * ? *)")
+    timeout_minutes   = optional(number, 30)
+    max_retries       = optional(number, 0)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], var.job.worker_type)
+    error_message = "job.worker_type must be one of G.025X, G.1X, G.2X, G.4X, G.8X."
+  }
+  validation {
+    condition     = var.job.number_of_workers >= 2 && var.job.number_of_workers <= 299 && floor(var.job.number_of_workers) == var.job.number_of_workers
+    error_message = "job.number_of_workers must be a whole number between 2 and 299 (Glue needs a driver and at least one executor)."
+  }
+  validation {
+    condition     = contains(["FLEX", "STANDARD"], var.job.execution_class)
+    error_message = "job.execution_class must be FLEX or STANDARD."
+  }
+  validation {
+    condition     = var.job.execution_class == "STANDARD" || contains(["G.1X", "G.2X"], var.job.worker_type)
+    error_message = "FLEX execution runs on G.1X or G.2X workers only."
+  }
+  validation {
+    # Glue triggers accept cron() only (rate() is an EventBridge form Glue rejects).
+    condition     = var.job.schedule == null || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.job.schedule))
+    error_message = "job.schedule must be null or a six-field Glue cron expression, e.g. cron(0 */2 * * ? *)."
+  }
+  validation {
+    condition     = var.job.timeout_minutes >= 1 && var.job.timeout_minutes <= 2880
+    error_message = "job.timeout_minutes must be between 1 and 2880."
+  }
+  validation {
+    condition     = var.job.max_retries >= 0 && var.job.max_retries <= 10
+    error_message = "job.max_retries must be between 0 and 10."
+  }
+}
+
+variable "additional_python_modules" {
+  description = "pip requirement specifiers installed on the workers (--additional-python-modules); empty = none."
+  type        = list(string)
+  default     = []
+}
+
+variable "extra_arguments" {
+  description = "More default arguments for the job (\"--name\" = \"value\"); they override the module's defaults. Never put secrets here."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.extra_arguments) : startswith(k, "--")])
+    error_message = "extra_arguments keys must start with \"--\"."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the job's CloudWatch log groups, in days (a value CloudWatch accepts)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
+}
+
+variable "alarms" {
+  description = "Alerting: optional e-mail subscription of the SNS topic, and the quarantine ratio (CinemaMetrics/QuarantineRatio, dimension JobName, published by the job per run) above which an alarm fires."
+  type = object({
+    email                      = optional(string)
+    quarantine_ratio_threshold = optional(number, 0.05)
+    quarantine_period_seconds  = optional(number, 3600)
+  })
+  default = {}
+
+  validation {
+    condition     = var.alarms.email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarms.email))
+    error_message = "alarms.email must be null or an e-mail address."
+  }
+  validation {
+    condition     = var.alarms.quarantine_ratio_threshold > 0 && var.alarms.quarantine_ratio_threshold < 1
+    error_message = "alarms.quarantine_ratio_threshold is a fraction between 0 and 1 (0.05 = 5 % of the lines read)."
+  }
+  validation {
+    condition     = contains([60, 300, 900, 3600, 7200, 21600, 86400], var.alarms.quarantine_period_seconds)
+    error_message = "alarms.quarantine_period_seconds must be one of 60, 300, 900, 3600, 7200, 21600, 86400."
+  }
+}

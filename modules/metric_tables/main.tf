@@ -1,0 +1,92 @@
+# The five DynamoDB metric tables (CONTRACT.md 3.6): on-demand, point-in-time recovery,
+# encrypted with a customer-managed KMS key that only DynamoDB in this account may use.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  root_arn   = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"
+}
+
+data "aws_iam_policy_document" "kms" {
+  statement {
+    sid = "KeyAdministration"
+    principals {
+      type        = "AWS"
+      identifiers = [local.root_arn]
+    }
+    actions = [
+      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+      "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
+      "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
+      "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"] # in a key policy "*" means this key
+  }
+
+  # Data-plane use only through DynamoDB, by principals of this account that IAM allows.
+  statement {
+    sid = "KeyUseThroughDynamoDB"
+    principals {
+      type        = "AWS"
+      identifiers = [local.root_arn]
+    }
+    actions   = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+    resources = ["*"]
+    condition {
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["dynamodb.*.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name_prefix} DynamoDB metric tables"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.kms.json
+  tags                    = merge(var.tags, { Name = "${var.name_prefix}-metric-tables" })
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name_prefix}-metric-tables"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+resource "aws_dynamodb_table" "this" {
+  for_each = var.tables
+
+  name                        = "${var.name_prefix}-${each.key}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = each.value.hash_key
+  range_key                   = each.value.range_key
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = each.value.hash_key
+    type = "S"
+  }
+
+  attribute {
+    name = each.value.range_key
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.this.arn
+  }
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}", MetricTable = each.key })
+}

@@ -1,0 +1,58 @@
+variable "name_prefix" {
+  description = "Name prefix \"<project>-<env>\"; tables are named \"<name_prefix>-<table>\" (the job writes to \"<table_prefix><table>\" with table_prefix = \"<name_prefix>-\")."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name_prefix))
+    error_message = "name_prefix must match ^[a-z][a-z0-9-]{1,40}$ (lower case, digits, hyphens)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module."
+  type        = map(string)
+  default     = {}
+}
+
+variable "tables" {
+  description = "Metric tables (CONTRACT.md 3.6) by name: partition and sort key attribute names (strings)."
+  type = map(object({
+    hash_key  = optional(string, "pk")
+    range_key = optional(string, "sk")
+  }))
+  default = {
+    site_daily          = {}
+    session_performance = {}
+    film_weekly         = {}
+    hourly_demand       = {}
+    loyalty_daily       = {}
+  }
+
+  validation {
+    condition     = length(var.tables) > 0 && alltrue([for k, _ in var.tables : can(regex("^[a-z][a-z0-9_]{1,60}$", k))])
+    error_message = "tables must not be empty and its keys must be snake_case table names."
+  }
+}
+
+variable "point_in_time_recovery" {
+  description = "Enable point-in-time recovery (35 days of continuous backups) on every table."
+  type        = bool
+  default     = true
+}
+
+variable "deletion_protection" {
+  description = "Enable DynamoDB deletion protection (true in prod: terraform destroy then fails until it is turned off)."
+  type        = bool
+  default     = true
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period (days) before the tables' KMS key is deleted after destroy."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30."
+  }
+}

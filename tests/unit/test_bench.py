@@ -1,0 +1,77 @@
+"""`cinema-metrics bench` on a tiny snapshot: every figure is present and sane."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cinema_metrics.bench import split_increment
+
+
+@pytest.mark.slow
+def test_bench_tiny(tmp_path: Path) -> None:
+    cache = tmp_path / "bench"
+    cmd = [
+        sys.executable,
+        "-m",
+        "cinema_metrics.cli",
+        "bench",
+        "--cache",
+        str(cache),
+        "--sites",
+        "1",
+        "--days",
+        "3",
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for text in ("backfill", "increment", "oracle", "ratio backfill / oracle", "under 30 s including Spark"):
+        assert text in done.stdout
+    r = json.loads((cache / "bench_results.json").read_text())
+    phases = r["phases"]
+    assert {"generate", "backfill", "increment", "oracle"} <= set(phases)
+    for name in ("backfill", "increment", "oracle"):
+        p = phases[name]
+        assert p["wall_s"] > 0 and p["peak_rss_mb"] > 50 and p["lines_read"] > 0 and p["lines_per_s"] > 0, p
+    # The increment is the last 2-hour window: a small part, and together they are the snapshot.
+    assert 0 < phases["increment"]["lines_read"] < phases["backfill"]["lines_read"]
+    assert (
+        phases["backfill"]["lines_read"] + phases["increment"]["lines_read"] == phases["oracle"]["lines_read"]
+    )
+    assert phases["backfill"]["peak_rss_mb"] > 200  # the Spark JVM (a child process) is included
+    expected_ratio = round(phases["backfill"]["wall_s"] / phases["oracle"]["wall_s"], 2)
+    assert r["ratio_backfill_to_oracle"] == pytest.approx(expected_ratio, abs=0.01)
+    assert set(r["met"]) == {
+        "backfill_under_5_min",
+        "peak_rss_under_6_gb",
+        "increment_under_30_s_incl_spark_startup",
+        "ratio_under_8x",
+    }
+    # A second run reuses the cached snapshot.
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0 and "snapshot cached" in again.stdout
+    assert json.loads((cache / "bench_results.json").read_text())["snapshot_cached"] is True
+
+
+def test_split_increment_holds_back_the_last_window(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    names = [
+        "site=1/date=2026-03-02/BO01_0600.jsonl",
+        "site=1/date=2026-03-02/BO01_0400.jsonl",  # last window of 03-02 (04:00-05:59 on 03-03)
+        "site=1/date=2026-03-02/KI01_2200.jsonl",
+        "site=2/date=2026-03-02/BO01_0400.jsonl.gz",
+        "site=2/date=2026-03-01/BO01_0400.jsonl",
+    ]
+    for n in names:
+        (snap / "pos" / n).parent.mkdir(parents=True, exist_ok=True)
+        (snap / "pos" / n).write_text("{}\n")
+    backfill, inc = split_increment(snap)
+    assert inc == [
+        "pos/site=1/date=2026-03-02/BO01_0400.jsonl",
+        "pos/site=2/date=2026-03-02/BO01_0400.jsonl.gz",
+    ]
+    assert len(backfill) == 3 and not set(backfill) & set(inc)

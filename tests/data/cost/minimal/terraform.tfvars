@@ -1,0 +1,2 @@
+project     = "cinema"
+environment = "dev"

@@ -18,7 +18,7 @@ from cinema_metrics import contract
 from cinema_metrics.errors import CliError
 from cinema_metrics.oracle import metrics
 from cinema_metrics.oracle.dimensions import Dimensions, load_dimensions
-from cinema_metrics.oracle.pos import SCHEMA, FileResult, Lookups, check_file, list_pos_files
+from cinema_metrics.oracle.pos import SCHEMA, ChunkResult, Lookups, check_files, list_pos_files
 
 
 @dataclass
@@ -45,6 +45,7 @@ class OracleResult:
 
 
 _LOOKUPS: Lookups | None = None
+_CHUNK_FILES = 400  # files per task: amortises the Arrow conversion over many small files
 
 
 def _init_worker(lk: Lookups) -> None:
@@ -52,20 +53,25 @@ def _init_worker(lk: Lookups) -> None:
     _LOOKUPS = lk
 
 
-def _check(job: tuple[int, str]) -> FileResult:
+def _check(jobs: list[tuple[int, str]]) -> ChunkResult:
     assert _LOOKUPS is not None
-    return check_file(job[0], Path(job[1]), _LOOKUPS)
+    return check_files(jobs, _LOOKUPS)
 
 
-def _results(files: list[Path], lk: Lookups, workers: int) -> Iterator[FileResult]:
-    jobs = [(i, str(p)) for i, p in enumerate(files)]
-    if workers <= 1 or len(files) < 4:
+def _results(files: list[Path], lk: Lookups, workers: int) -> Iterator[tuple[int, ChunkResult]]:
+    """(files done, result) per chunk of consecutive files, in file order."""
+    size = max(1, min(_CHUNK_FILES, len(files) // max(1, workers * 4)))
+    chunks = [
+        [(i, str(p)) for i, p in enumerate(files[s : s + size], start=s)] for s in range(0, len(files), size)
+    ]
+    ends = [c[-1][0] + 1 for c in chunks]
+    if workers <= 1 or len(chunks) < 2:
         _init_worker(lk)
-        yield from map(_check, jobs)
+        yield from zip(ends, map(_check, chunks), strict=True)
         return
     ctx = mp.get_context("fork")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(lk,)) as pool:
-        yield from pool.imap(_check, jobs, chunksize=4)  # imap keeps file order
+        yield from zip(ends, pool.imap(_check, chunks), strict=True)  # imap keeps file order
 
 
 _DIM_COLUMNS = {
@@ -138,15 +144,17 @@ def compute(
             con.unregister("_batch")
         pending, pending_rows = [], 0
 
-    for done, res in enumerate(_results([p for _, p in files], lk, n_workers), start=1):
+    reported = 0
+    for done, res in _results([p for _, p in files], lk, n_workers):
         lines_read += res.lines_read
-        rejected.extend((res.file_idx, n, reason) for n, reason in res.rejected)
+        rejected.extend(res.rejected)
         if res.candidates is not None and res.candidates.num_rows:
             pending.append(res.candidates)
             pending_rows += res.candidates.num_rows
             if pending_rows >= 500_000:
                 flush()
-        if done % 500 == 0 or done == len(files):
+        if done - reported >= 2000 or done == len(files):
+            reported = done
             say(f"oracle: validated {done}/{len(files)} files, {lines_read:,} lines")
     flush()
     timings["validate"] = time.perf_counter() - t0

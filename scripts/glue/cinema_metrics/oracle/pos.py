@@ -66,6 +66,10 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"not JSON: {name}")  # NaN / Infinity are not JSON
 
 
+# One decoder for all lines: floats as exact Decimals, NaN/Infinity refused.
+_DECODE = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant).decode
+
+
 def _is_int(v: object) -> bool:
     return type(v) is int and _INT64_MIN <= v <= _INT64_MAX  # bool is not an integer
 
@@ -111,6 +115,9 @@ def _amount_micros(v: object) -> int | None:
         return None
 
 
+_stamp_cache: dict[str, int | None] = {}
+
+
 @dataclass(frozen=True)
 class Lookups:
     sites: frozenset[int]
@@ -120,7 +127,7 @@ class Lookups:
 def validate(text: str, lk: Lookups) -> tuple:
     """Rules 1-10 on one line: the candidate row (without position) or raise Rejected."""
     try:
-        obj = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        obj = _DECODE(text)
     except (ValueError, RecursionError):
         raise Rejected("malformed_json") from None
     if type(obj) is not dict:
@@ -158,7 +165,11 @@ def validate(text: str, lk: Lookups) -> tuple:
     if type(sold_at) is not str:
         raise Rejected("bad_type")
     # 4. bad_timestamp
-    sold = parse_timestamp_micros(sold_at)
+    sold = _stamp_cache.get(sold_at, -1)
+    if sold == -1:  # lines of one basket share sold_at: parse each text once
+        if len(_stamp_cache) > 100_000:
+            _stamp_cache.clear()
+        sold = _stamp_cache[sold_at] = parse_timestamp_micros(sold_at)
     if sold is None:
         raise Rejected("bad_timestamp")
     # 5. unknown_site
@@ -210,33 +221,38 @@ def iter_lines(path: Path) -> Iterator[bytes]:
 
 
 @dataclass
-class FileResult:
-    file_idx: int
+class ChunkResult:
+    """Rules 1-10 over a run of consecutive files."""
+
     lines_read: int = 0
     candidates: pa.Table | None = None
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line_number, reason)
+    rejected: list[tuple[int, int, str]] = field(default_factory=list)  # (file_idx, line_number, reason)
 
 
-def check_file(file_idx: int, path: Path, lk: Lookups) -> FileResult:
-    res = FileResult(file_idx)
+def check_files(jobs: list[tuple[int, str]], lk: Lookups) -> ChunkResult:
+    res = ChunkResult()
     cols: list[list] = [[] for _ in range(10)]
+    appends = [c.append for c in cols]
+    file_ids: list[int] = []
     numbers: list[int] = []
-    n = 0
-    for n, raw in enumerate(iter_lines(path), start=1):
-        try:
-            row = validate(raw.decode("utf-8"), lk)
-        except UnicodeDecodeError:
-            res.rejected.append((n, "malformed_json"))
-            continue
-        except Rejected as exc:
-            res.rejected.append((n, exc.reason))
-            continue
-        numbers.append(n)
-        for c, v in zip(cols, row, strict=True):
-            c.append(v)
-    res.lines_read = n
-    k = len(numbers)
-    arrays = [pa.array([file_idx] * k, pa.int32()), pa.array(numbers, pa.int64())]
+    rejected = res.rejected
+    for file_idx, name in jobs:
+        n = 0
+        for n, raw in enumerate(iter_lines(Path(name)), start=1):
+            try:
+                row = validate(raw.decode("utf-8"), lk)
+            except UnicodeDecodeError:
+                rejected.append((file_idx, n, "malformed_json"))
+                continue
+            except Rejected as exc:
+                rejected.append((file_idx, n, exc.reason))
+                continue
+            file_ids.append(file_idx)
+            numbers.append(n)
+            for append, v in zip(appends, row, strict=True):
+                append(v)
+        res.lines_read += n
+    arrays = [pa.array(file_ids, pa.int32()), pa.array(numbers, pa.int64())]
     for c, f in zip(cols, SCHEMA.names[2:], strict=True):
         typ = SCHEMA.field(f).type
         arrays.append(pa.array(c, pa.int64()).cast(typ) if f == "sold_utc" else pa.array(c, typ))

@@ -1,0 +1,236 @@
+// Renders the dashboard from the embedded spec and data; plain JS + SVG, no libraries.
+(function () {
+  "use strict";
+  const D = JSON.parse(document.getElementById("dashboard-data").textContent);
+  const spec = D.spec, data = D.data;
+  const COLORS = ["#c8102e", "#1f6feb", "#f2a900", "#2da44e", "#8250df"];
+  const state = { site: "", film: "", from: D.dateMin || "", to: D.dateMax || "" };
+  const sortState = {};
+  const NS = "http://www.w3.org/2000/svg";
+
+  const nf0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+  const nf2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  function fmt(v, f, compact) {
+    if (v === null || v === undefined || Number.isNaN(v)) return "–";
+    if (f === "currency") {
+      if (compact && Math.abs(v) >= 10000) return "$" + nf0.format(v / 1000) + "k";
+      return (v < 0 ? "-$" : "$") + nf2.format(Math.abs(v));
+    }
+    if (f === "percent") return (v * 100).toFixed(1) + "%";
+    if (f === "integer") return compact && Math.abs(v) >= 100000 ? nf0.format(v / 1000) + "k" : nf0.format(v);
+    return typeof v === "number" ? nf2.format(v) : String(v);
+  }
+  function label(col, v) {
+    if (col === "film_id") return "Film " + v;
+    if (col === "site_id") return "Site " + v;
+    return String(v);
+  }
+  function el(tag, attrs, parent) {
+    const e = tag.startsWith("svg:") ? document.createElementNS(NS, tag.slice(4)) : document.createElement(tag);
+    for (const k in attrs || {}) {
+      if (k === "text") e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]);
+    }
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function rowsOf(ds) {
+    let rows = data[ds] || [];
+    for (const f of spec.filters) {
+      const col = f.columns[ds];
+      if (!col) continue;
+      if (f.type === "date_range") {
+        rows = rows.filter((r) => (!state.from || r[col] >= state.from) && (!state.to || r[col] <= state.to));
+      } else if (state[f.id]) {
+        rows = rows.filter((r) => String(r[col]) === state[f.id]);
+      }
+    }
+    return rows;
+  }
+  function measure(rows, m) {
+    const sum = (c) => rows.reduce((a, r) => a + (r[c] === null ? 0 : Number(r[c])), 0);
+    if (m.length === 1) return rows.length ? sum(m[0]) : null;
+    const den = sum(m[1]);
+    return den ? sum(m[0]) / den : null;
+  }
+  function groupBy(rows, col) {
+    const g = new Map();
+    for (const r of rows) {
+      const k = r[col];
+      if (!g.has(k)) g.set(k, []);
+      g.get(k).push(r);
+    }
+    return g;
+  }
+
+  function drawKpi(v, box) {
+    const rows = rowsOf(v.dataset);
+    el("div", { class: "value", text: fmt(measure(rows, v.value), v.format) }, box);
+    // sparkline of the same measure by day
+    const byDay = [...groupBy(rows, "business_date").entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const pts = byDay.map(([, rs]) => measure(rs, v.value)).filter((x) => x !== null);
+    const svg = el("svg:svg", { width: "100%", height: 30, viewBox: "0 0 200 30", preserveAspectRatio: "none" }, box);
+    if (pts.length > 1) {
+      const lo = Math.min(...pts), hi = Math.max(...pts), span = hi - lo || 1;
+      const d = pts.map((p, i) => (i ? "L" : "M") + ((i / (pts.length - 1)) * 200).toFixed(1) + "," + (28 - ((p - lo) / span) * 26).toFixed(1)).join("");
+      el("svg:path", { d: d, fill: "none", stroke: "#c8102e", "stroke-width": 1.5, class: "mark" }, svg);
+    }
+    el("div", { class: "sub", text: rows.length + " site-days" }, box);
+    return pts.length + 1;
+  }
+
+  function axes(svg, W, H, P, yMax, yFmt) {
+    const g = el("svg:g", { class: "axis" }, svg);
+    for (let i = 0; i <= 4; i++) {
+      const y = H - P.b - ((H - P.t - P.b) * i) / 4;
+      el("svg:line", { x1: P.l, x2: W - P.r, y1: y, y2: y, "stroke-dasharray": i ? "2,3" : "" }, g);
+      el("svg:text", { x: P.l - 6, y: y + 3, "text-anchor": "end", text: fmt((yMax * i) / 4, yFmt, true) }, g);
+    }
+    return g;
+  }
+
+  function drawLine(v, box) {
+    const rows = rowsOf(v.dataset);
+    const xs = [...groupBy(rows, v.x).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const W = Math.max(320, box.clientWidth - 28), H = 230, P = { l: 58, r: 12, t: 10, b: 26 };
+    const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
+    const series = v.series.map((s) => xs.map(([, rs]) => measure(rs, s.value)));
+    const yMax = Math.max(1e-9, ...series.flat().filter((x) => x !== null)) * 1.08;
+    const g = axes(svg, W, H, P, yMax, v.format);
+    const n = xs.length, step = Math.max(1, Math.ceil(n / 8));
+    const X = (i) => P.l + (n > 1 ? ((W - P.l - P.r) * i) / (n - 1) : (W - P.l - P.r) / 2);
+    const Y = (y) => H - P.b - ((H - P.t - P.b) * y) / yMax;
+    xs.forEach(([k], i) => { if (i % step === 0) el("svg:text", { x: X(i), y: H - 8, "text-anchor": "middle", text: String(k).slice(5) }, g); });
+    let marks = 0;
+    series.forEach((ys, si) => {
+      const d = ys.map((y, i) => (y === null ? "" : (i && ys[i - 1] !== null ? "L" : "M") + X(i).toFixed(1) + "," + Y(y).toFixed(1))).join("");
+      if (d) { el("svg:path", { d: d, fill: "none", stroke: COLORS[si], "stroke-width": 2, class: "mark" }, svg); marks++; }
+    });
+    const lg = el("div", { class: "legend" }, box);
+    v.series.forEach((s, si) => { const sp = el("span", {}, lg); el("i", { style: "background:" + COLORS[si] }, sp); sp.appendChild(document.createTextNode(s.title)); });
+    return marks;
+  }
+
+  function drawBar(v, box) {
+    const rows = rowsOf(v.dataset);
+    const items = [...groupBy(rows, v.category).entries()].map(([k, rs]) => [k, measure(rs, v.value)])
+      .sort((a, b) => b[1] - a[1]).slice(0, v.limit || 10);
+    const W = Math.max(320, box.clientWidth - 28), rowH = 22, P = { l: 70, r: 80 }, H = Math.max(40, items.length * rowH + 6);
+    const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
+    const max = Math.max(1e-9, ...items.map((x) => x[1] || 0));
+    items.forEach(([k, val], i) => {
+      const y = 3 + i * rowH, w = ((W - P.l - P.r) * (val || 0)) / max;
+      el("svg:text", { x: P.l - 8, y: y + 14, "text-anchor": "end", class: "axis", "font-size": 11, text: label(v.category, k) }, svg);
+      el("svg:rect", { x: P.l, y: y + 2, width: Math.max(1, w), height: rowH - 6, rx: 3, fill: i === 0 ? "#c8102e" : "#1f6feb", class: "mark" }, svg);
+      el("svg:text", { x: P.l + w + 6, y: y + 14, "font-size": 11, fill: "#333c4f", text: fmt(val, v.format) }, svg);
+    });
+    return items.length;
+  }
+
+  function drawHeatmap(v, box) {
+    const rows = rowsOf(v.dataset);
+    const order = new Map();
+    for (const r of rows) order.set(r[v.rows], r[v.rows_order]);
+    const ys = [...order.keys()].sort((a, b) => order.get(a) - order.get(b));
+    const xs = [...new Set(rows.map((r) => r[v.columns]))].sort((a, b) => ((a + 18) % 24) - ((b + 18) % 24));
+    const cells = new Map();
+    for (const r of rows) {
+      const k = r[v.rows] + "|" + r[v.columns];
+      if (!cells.has(k)) cells.set(k, []);
+      cells.get(k).push(r);
+    }
+    const W = Math.max(320, box.clientWidth - 28), P = { l: 40, t: 6, b: 20 }, cw = (W - P.l - 4) / Math.max(1, xs.length), ch = 26;
+    const H = P.t + ys.length * ch + P.b;
+    const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
+    const vals = [...cells.values()].map((rs) => measure(rs, v.value) || 0);
+    const max = Math.max(1e-9, ...vals);
+    let marks = 0;
+    ys.forEach((yk, yi) => {
+      el("svg:text", { x: P.l - 6, y: P.t + yi * ch + 17, "text-anchor": "end", "font-size": 11, fill: "#6b7385", text: yk }, svg);
+      xs.forEach((xk, xi) => {
+        const rs = cells.get(yk + "|" + xk);
+        const val = rs ? measure(rs, v.value) || 0 : 0;
+        const t = Math.sqrt(val / max);
+        const fill = `rgb(${Math.round(255 - t * 55)},${Math.round(246 - t * 230)},${Math.round(240 - t * 194)})`;
+        const r = el("svg:rect", { x: P.l + xi * cw + 1, y: P.t + yi * ch + 1, width: cw - 2, height: ch - 2, rx: 2, fill: fill, class: "mark" }, svg);
+        el("svg:title", { text: `${yk} ${String(xk).padStart(2, "0")}:00 — ${fmt(val, v.format)}` }, r);
+        marks++;
+      });
+    });
+    xs.forEach((xk, xi) => { if (xi % 2 === 0) el("svg:text", { x: P.l + xi * cw + cw / 2, y: H - 6, "text-anchor": "middle", "font-size": 10, fill: "#6b7385", text: String(xk).padStart(2, "0") }, svg); });
+    return marks;
+  }
+
+  function drawTable(v, box) {
+    const rows = rowsOf(v.dataset).slice();
+    const s = sortState[v.id] || { column: v.sort ? v.sort.column : v.columns[0].column, desc: v.sort ? v.sort.descending : false };
+    sortState[v.id] = s;
+    rows.sort((a, b) => {
+      const x = a[s.column], y = b[s.column];
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * (s.desc ? -1 : 1);
+    });
+    const wrap = el("div", { class: "tablewrap" }, box);
+    const t = el("table", {}, wrap), head = el("tr", {}, el("thead", {}, t)), body = el("tbody", {}, t);
+    for (const c of v.columns) {
+      const num = !!c.format;
+      const th = el("th", { class: (num ? "num " : "") + (c.column === s.column ? "sorted" + (s.desc ? "" : " asc") : ""), "data-column": c.column, text: c.title || c.column }, head);
+      th.addEventListener("click", () => {
+        sortState[v.id] = { column: c.column, desc: s.column === c.column ? !s.desc : true };
+        render();
+      });
+    }
+    const shown = rows.slice(0, 150);
+    for (const r of shown) {
+      const tr = el("tr", {}, body);
+      for (const c of v.columns) {
+        const val = r[c.column];
+        const cls = (c.format ? "num" : "") + (c.format === "percent" && c.column.includes("change") && val !== null ? (val >= 0 ? " pos" : " neg") : "");
+        el("td", { class: cls, text: c.format ? fmt(val, c.format) : val === null ? "–" : label(c.column, val) }, tr);
+      }
+    }
+    el("div", { class: "note", text: `${shown.length} of ${rows.length} rows — click a header to sort` }, box);
+    return shown.length;
+  }
+
+  const DRAW = { kpi: drawKpi, line: drawLine, bar: drawBar, heatmap: drawHeatmap, table: drawTable };
+
+  function render() {
+    for (const sheet of spec.sheets) {
+      for (const v of sheet.visuals) {
+        const sec = document.querySelector(`[data-visual-id="${v.id}"]`);
+        sec.querySelectorAll(":scope > :not(h3)").forEach((n) => n.remove());
+        const marks = DRAW[v.type](v, sec);
+        sec.setAttribute("data-marks", String(marks));
+        sec.setAttribute("data-rows", String(rowsOf(v.dataset).length));
+      }
+    }
+    document.body.setAttribute("data-rendered", String(Date.now()));
+  }
+
+  function controls() {
+    const bar = document.querySelector(".filters");
+    for (const f of spec.filters) {
+      const lab = el("label", { text: f.title }, bar);
+      if (f.type === "date_range") {
+        for (const end of ["from", "to"]) {
+          const inp = el("input", { type: "date", id: "filter-" + f.id + "-" + end, value: state[end], min: D.dateMin, max: D.dateMax }, lab);
+          inp.addEventListener("change", () => { state[end] = inp.value; render(); });
+        }
+      } else {
+        const sel = el("select", { id: "filter-" + f.id }, lab);
+        el("option", { value: "", text: "All" }, sel);
+        const col = Object.values(f.columns)[0];
+        const values = new Set();
+        for (const ds in f.columns) for (const r of data[ds] || []) values.add(r[f.columns[ds]]);
+        [...values].sort((a, b) => a - b).forEach((x) => el("option", { value: String(x), text: label(col, x) }, sel));
+        sel.addEventListener("change", () => { state[f.id] = sel.value; render(); });
+      }
+    }
+  }
+
+  controls();
+  render();
+})();

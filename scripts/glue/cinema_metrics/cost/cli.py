@@ -15,7 +15,14 @@ from cinema_metrics.cost.inputs import (
     resolve,
     with_defaults,
 )
-from cinema_metrics.cost.report import Comparison, breakdown_text, chart, markdown, sensitivity_text
+from cinema_metrics.cost.report import (
+    Comparison,
+    breakdown_text,
+    chart,
+    markdown,
+    sensitivity_text,
+    workload_fields,
+)
 from cinema_metrics.cost.schedule import ScheduleError
 from cinema_metrics.errors import CliError
 
@@ -108,11 +115,14 @@ def run(args: argparse.Namespace) -> int:
     if args.chart:
         chart(c, Path(args.chart))
     if args.markdown:
-        cmd = "cinema-metrics cost --env {} --sensitivity --markdown {} --chart {}".format(
-            args.env, args.markdown, args.chart or "docs/cost.png"
+        cmd = " ".join(
+            ["cinema-metrics cost", f"--env {args.env}"]
+            + ([f"--tfvars-dir {args.tfvars_dir}"] if args.tfvars_dir else [])
+            + [f"--workload {args.workload}", "--sensitivity", f"--markdown {args.markdown}"]
+            + ([f"--chart {args.chart}"] if args.chart else [])
         )
         Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.markdown).write_text(markdown(c, cmd))
+        Path(args.markdown).write_text(markdown(c, cmd, workload_fields(resolve(args.workload))))
     if args.json:
         print(json.dumps(c.to_dict(), indent=2))
         return 0

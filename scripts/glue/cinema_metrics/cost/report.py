@@ -141,7 +141,16 @@ def _md_breakdown(b: Breakdown) -> list[str]:
     return out
 
 
-def markdown(c: Comparison, command: str) -> str:
+def workload_fields(path: Path) -> list[str]:
+    """The workload file's lines (values with their comments) for the assumptions section."""
+    return [
+        ln
+        for ln in path.read_text().splitlines()
+        if ln and not ln.startswith(("#", "notes:", "  -", "name:"))
+    ]
+
+
+def markdown(c: Comparison, command: str, assumptions: list[str] | None = None) -> str:
     services = [s for s in SERVICES if s in c.ours.by_service() or s in c.seed.by_service()]
     ours, seed, seed_aws = c.ours.by_service(), c.seed.by_service(), c.seed_aws.by_service()
     lines = [
@@ -181,6 +190,25 @@ def markdown(c: Comparison, command: str) -> str:
                 f"{'; '.join(r['seed_drivers'])} |"
             )
         lines.append("")
+    lines += [
+        "## How it is computed",
+        "",
+        "- A month is 30 days: a 2-hourly schedule is 360 runs, a daily one 30 (schedules parsed from the",
+        "  tfvars' Glue cron expressions).",
+        "- Glue jobs: DPU-hours billed per second with a 1-minute minimum per run; Flex at its own rate.",
+        "  Crawlers: per DPU-hour with a 10-minute minimum per run (2 DPUs assumed, as in AWS's example).",
+        "- DynamoDB writes are the metric rows a run changes (keys touched by its new lines), not all rows.",
+        "- Dashboards query curated Parquet with partition projection (current month only, so each query",
+        "  bills the 10 MB minimum); the seed's dashboards scan DynamoDB through the federated connector.",
+        "- Always-free tiers (Data Catalog, DynamoDB 25 GB, Lambda, KMS requests, CloudWatch, SNS) apply",
+        "  to this design (one account per environment); `--no-free-tier` prices without them.",
+        "- The seed design is priced with the seed's own rules (no free tiers, no crawler minimum,",
+        "  Data Catalog objects = 2 x data rows, QuickSight $30 for 4 users); the column 'AWS billing rules'",
+        "  re-prices the same design the way AWS bills it.",
+        "",
+    ]
+    if assumptions:
+        lines += ["Workload (`" + c.workload + "`):", "", "```yaml", *assumptions, "```", ""]
     if c.defaults_filled:
         lines += ["## Module defaults used (not set in the tfvars)", ""]
         lines += [f"- `{d}`" for d in c.defaults_filled] + [""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 from cinema_metrics.errors import CliError
 
@@ -16,6 +17,8 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise CliError("java not found: Spark needs Java 17 (apt-get install -y openjdk-17-jre-headless)")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers must run this interpreter (the venv with this package), not python3 on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
     n = cores or os.cpu_count() or 2

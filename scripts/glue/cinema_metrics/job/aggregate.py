@@ -1,0 +1,121 @@
+"""Spark aggregations over enriched accepted lines: the only line-level work after parsing.
+
+One read of the lines feeds every metric table: per-showtime ticket sums, per
+(site, sale date, hour) transaction-level sums, and the member sets of loyalty_daily.
+The results are small (one row per showtime / site-hour / site-day) and go to pandas,
+where job/tables.py assembles the five tables. Dates leave Spark as day numbers
+(days since 1970-01-01) so the pandas side does integer arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+RETURNING_WINDOW_DAYS = 30
+
+
+@dataclass
+class Aggregates:
+    shows: (
+        pd.DataFrame
+    )  # showtime_id, lines, admissions, paid_admissions, comps, box_cents, member_admissions
+    hours: (
+        pd.DataFrame
+    )  # site_id, day, hour, transactions, tickets, box_cents, conc_units, conc_cents, member_conc_cents
+    days: pd.DataFrame  # site_id, day, transactions, attach_den, attach_num
+    members: pd.DataFrame  # site_id, day, unique_members, returning_members
+
+
+def _day(col):
+    from pyspark.sql import functions as F
+
+    return F.datediff(col, F.lit("1970-01-01")).cast("int")
+
+
+def aggregate(lines) -> Aggregates:
+    """lines: DataFrame of accepted, enriched lines (the state's Parquet schema)."""
+    from pyspark.sql import functions as F
+
+    q = F.col("quantity")
+    is_ticket = F.col("item_type") == "ticket"
+    is_conc = F.col("item_type") == "concession"
+
+    def s(cond, value):
+        return F.sum(F.when(cond, value).otherwise(F.lit(0)))
+
+    shows = (
+        lines.where(is_ticket)
+        .groupBy("showtime_id")
+        .agg(
+            F.count(F.lit(1)).alias("lines"),
+            F.sum(q).alias("admissions"),
+            s(F.col("ticket_type") != "comp", q).alias("paid_admissions"),
+            s(F.col("ticket_type") == "comp", q).alias("comps"),
+            F.sum("net_cents").alias("box_cents"),
+            s(F.col("is_member"), q).alias("member_admissions"),
+        )
+    )
+    txn = lines.groupBy("site_id", "sale_date", "hour", "transaction_id").agg(
+        F.max(is_ticket & (q > 0)).alias("has_ticket"),
+        F.max(is_conc & (q > 0)).alias("has_conc"),
+        s(is_ticket, q).alias("tickets"),
+        s(is_ticket, F.col("net_cents")).alias("box_cents"),
+        s(is_conc, q).alias("conc_units"),
+        s(is_conc, F.col("net_cents")).alias("conc_cents"),
+        s(is_conc & F.col("is_member"), F.col("net_cents")).alias("member_conc_cents"),
+    )
+    txn = txn.persist()
+    hours = txn.groupBy("site_id", "sale_date", "hour").agg(
+        F.count(F.lit(1)).alias("transactions"),
+        F.sum("tickets").alias("tickets"),
+        F.sum("box_cents").alias("box_cents"),
+        F.sum("conc_units").alias("conc_units"),
+        F.sum("conc_cents").alias("conc_cents"),
+        F.sum("member_conc_cents").alias("member_conc_cents"),
+    )
+    days = (
+        txn.groupBy("site_id", "sale_date", "transaction_id")
+        .agg(F.max("has_ticket").alias("t"), F.max("has_conc").alias("c"))
+        .groupBy("site_id", "sale_date")
+        .agg(
+            F.count(F.lit(1)).alias("transactions"),
+            s(F.col("t"), F.lit(1)).alias("attach_den"),
+            s(F.col("t") & F.col("c"), F.lit(1)).alias("attach_num"),
+        )
+    )
+    member_days = (
+        lines.where(is_ticket & (q > 0) & F.col("is_member"))
+        .select("customer_id", "site_id", _day(F.col("session_date")).alias("day"))
+        .distinct()
+        .persist()
+    )
+    customer_days = member_days.select("customer_id", F.col("day").alias("d2")).distinct()
+    returning = (
+        member_days.join(customer_days, "customer_id")
+        .where((F.col("d2") >= F.col("day") - RETURNING_WINDOW_DAYS) & (F.col("d2") <= F.col("day") - 1))
+        .select("customer_id", "site_id", "day")
+        .distinct()
+        .groupBy("site_id", "day")
+        .agg(F.count(F.lit(1)).alias("returning_members"))
+    )
+    members = (
+        member_days.groupBy("site_id", "day")
+        .agg(F.count(F.lit(1)).alias("unique_members"))
+        .join(returning, ["site_id", "day"], "left")
+    )
+    out = Aggregates(
+        shows=shows.toPandas(),
+        hours=hours.withColumn("day", _day(F.col("sale_date"))).drop("sale_date").toPandas(),
+        days=days.withColumn("day", _day(F.col("sale_date"))).drop("sale_date").toPandas(),
+        members=members.toPandas(),
+    )
+    txn.unpersist()
+    member_days.unpersist()
+    out.members["returning_members"] = out.members["returning_members"].fillna(0).astype("int64")
+    for frame in (out.shows, out.hours, out.days, out.members):
+        for col in frame.columns:
+            if col != "transaction_id":
+                frame[col] = frame[col].astype("int64")
+    return out

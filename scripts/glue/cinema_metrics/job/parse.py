@@ -1,0 +1,329 @@
+"""POS line validation (CONTRACT.md 1.2, 1.3) and enrichment (section 2), in plain Python.
+
+Pure and Spark-free so the rules are unit-tested line by line; the job runs `parse_file`
+inside one Spark mapInArrow task per group of files. Every line gets the FIRST failing
+reason of rules 1-10; rule 11 (duplicate_line) needs the whole run and the state, so the
+job applies it afterwards with a window. Accepted lines are enriched here, once: site
+local time, business dates, local hour, showtime context and the member flag.
+
+Interpretation choices are documented in docs/CONTRACT_NOTES.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from cinema_metrics import contract
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EPOCH_DATE = dt.date(1970, 1, 1)
+_SHIFT = dt.timedelta(hours=contract.BUSINESS_DAY_START_HOUR)
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+_MAX_CENTS = 10**18 - 1  # DECIMAL(18,2)
+_NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
+_BOM = b"\xef\xbb\xbf"
+_CHUNK = 1 << 16
+
+# Output columns of parse_file, in order (the Spark schema in job/schema.py mirrors this).
+COLUMNS = (
+    "file_idx",
+    "source_file",
+    "line_number",
+    "reason",
+    "raw",
+    "transaction_id",
+    "line_no",
+    "site_id",
+    "terminal_id",
+    "sold_at_us",
+    "channel",
+    "customer_id",
+    "item_type",
+    "showtime_id",
+    "ticket_type",
+    "sku",
+    "category",
+    "quantity",
+    "net_cents",
+    "sale_date",
+    "hour",
+    "session_date",
+    "screen_id",
+    "film_id",
+    "is_member",
+    "pd",
+)
+_FIELDS = COLUMNS[5:]
+
+
+@dataclass
+class Context:
+    """Dimension look-ups the parser needs (built once on the driver, broadcast to tasks)."""
+
+    sites: dict[int, str]  # site_id -> IANA zone
+    showtimes: dict[int, tuple[int, int, int, int]]  # id -> (site_id, screen_id, film_id, session day number)
+    members: dict[int, list[tuple[int, int]]]  # customer_id -> [(joined_us, cancelled_us or max)]
+    _zones: dict[int, ZoneInfo] = field(default_factory=dict, repr=False)
+
+    def zone(self, site_id: int) -> ZoneInfo:
+        z = self._zones.get(site_id)
+        if z is None:
+            z = self._zones[site_id] = ZoneInfo(self.sites[site_id])
+        return z
+
+    def is_member(self, customer_id: int | None, t_us: int) -> bool:
+        if customer_id is None:
+            return False
+        return any(j <= t_us < c for j, c in self.members.get(customer_id, ()))
+
+
+def business_day(local_wall: dt.datetime) -> int:
+    """Business date (days since 1970-01-01) of a local wall-clock time: date(t - 6 h)."""
+    return ((local_wall.replace(tzinfo=None) - _SHIFT).date() - EPOCH_DATE).days
+
+
+def to_us(d: dt.datetime) -> int:
+    delta = d - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+# ----------------------------------------------------------------- reading files
+
+
+def split_lines(name: str, data: bytes) -> Iterator[tuple[int, bytes, bool]]:
+    """Yield (1-based physical line number, line bytes without terminator, broken_tail).
+
+    gzip is decompressed (several members allowed); a truncated or corrupt gzip keeps the
+    lines that decompressed and yields the broken tail once with broken_tail=True (even
+    when empty, so the damage is visible in quarantine). A UTF-8 BOM, CR before LF and
+    blank lines are not data: blank lines are skipped but still count in line numbers.
+    """
+    broken = False
+    if name.endswith(".gz"):
+        data, broken = gunzip(data)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    parts = data.split(b"\n")
+    tail = parts.pop()  # text after the last newline ('' when the file ends with one)
+    n = 0
+    for n, line in enumerate(parts, start=1):
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if line.strip():
+            yield n, line, False
+    n = len(parts) + 1
+    if broken:
+        yield n, tail.rstrip(b"\r"), True
+    elif tail.strip():
+        yield n, tail.rstrip(b"\r"), False
+
+
+def gunzip(data: bytes) -> tuple[bytes, bool]:
+    """Decompress gzip data; return (what decompressed, whether the stream was broken)."""
+    out: list[bytes] = []
+    while data:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            for i in range(0, len(data), _CHUNK):
+                out.append(d.decompress(data[i : i + _CHUNK]))
+                if d.eof:
+                    break
+            out.append(d.flush())
+        except zlib.error:
+            return b"".join(out), True
+        if not d.eof:
+            return b"".join(out), True
+        data = d.unused_data  # another gzip member follows (concatenated files)
+        if data and not data.startswith(b"\x1f\x8b"):
+            return b"".join(out), True
+    return b"".join(out), False
+
+
+# ----------------------------------------------------------------- one line
+
+
+class _Reject(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _int(value: object, lo: int, hi: int) -> int:
+    """A JSON integer: int (not bool) or an integral number such as 2.0 or 1e3 (JSON Schema)."""
+    if type(value) is int:
+        n = value
+    elif type(value) is Decimal and value.is_finite() and value == value.to_integral_value():
+        n = int(value)
+    else:
+        raise _Reject("bad_type")
+    if not lo <= n <= hi:
+        raise _Reject("bad_type")
+    return n
+
+
+def _str(value: object, allowed: tuple[str, ...] | None = None) -> str:
+    if type(value) is not str or (allowed is not None and value not in allowed):
+        raise _Reject("bad_type")
+    return value
+
+
+def _cents(value: object) -> int:
+    """net_amount: JSON number or numeric string, whole cents only, DECIMAL(18,2) range."""
+    if type(value) is int:
+        d = Decimal(value)
+    elif type(value) is Decimal:
+        d = value
+    elif type(value) is str and _NUMERIC.fullmatch(value):
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            raise _Reject("bad_type") from None
+    else:
+        raise _Reject("bad_type")  # bool, float NaN/Infinity, list, object, other strings
+    if not d.is_finite():
+        raise _Reject("bad_type")
+    c = d * 100
+    if c != c.to_integral_value() or abs(c) > _MAX_CENTS:
+        raise _Reject("bad_type")
+    return int(c)
+
+
+def _loads(text: str) -> object:
+    return json.loads(text, parse_float=Decimal)
+
+
+def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:
+    """Validate one line; return (reason, None) or (None, field values in _FIELDS order)."""
+    try:
+        obj = _loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return "malformed_json", None
+    if type(obj) is not dict:
+        return "malformed_json", None
+    try:
+        return None, _check(obj, ctx)
+    except _Reject as r:
+        return r.reason, None
+
+
+def _check(o: dict, ctx: Context) -> tuple:
+    g = o.get
+    # 2. missing_field
+    for f in contract.POS_REQUIRED:
+        if g(f) is None:
+            raise _Reject("missing_field")
+    item_type = o["item_type"]
+    if item_type == "ticket":
+        if g("showtime_id") is None or g("ticket_type") is None:
+            raise _Reject("missing_field")
+    elif item_type == "concession" and g("category") is None:
+        raise _Reject("missing_field")
+    # 3. bad_type (every listed field that is present; item_type's value is rule 6)
+    txn = _str(o["transaction_id"])
+    line_no = _int(o["line_no"], 1, _INT32[1])
+    site_id = _int(o["site_id"], *_INT32)
+    terminal = _str(o["terminal_id"])
+    sold_at = _str(o["sold_at"])
+    channel = _str(o["channel"], contract.CHANNELS)
+    customer = g("customer_id")
+    customer = None if customer is None else _int(customer, *_INT64)
+    _str(item_type)
+    showtime = g("showtime_id")
+    showtime = None if showtime is None else _int(showtime, *_INT64)
+    ticket_type = g("ticket_type")
+    ticket_type = None if ticket_type is None else _str(ticket_type, contract.TICKET_TYPES)
+    sku = _str(o["sku"])
+    category = g("category")
+    category = None if category is None else _str(category, contract.CATEGORIES)
+    quantity = _int(o["quantity"], *_INT32)
+    cents = _cents(o["net_amount"])
+    # 4. bad_timestamp
+    try:
+        ts = dt.datetime.fromisoformat(sold_at)
+    except ValueError:
+        raise _Reject("bad_timestamp") from None
+    if ts.tzinfo is None or ts.utcoffset() is None:
+        raise _Reject("bad_timestamp")
+    # 5. unknown_site
+    if site_id not in ctx.sites:
+        raise _Reject("unknown_site")
+    # 6. unknown_item_type
+    if item_type not in contract.ITEM_TYPES:
+        raise _Reject("unknown_item_type")
+    is_ticket = item_type == "ticket"
+    if is_ticket:
+        # 7. unknown_showtime, 8. site_mismatch
+        st = ctx.showtimes.get(showtime)  # type: ignore[arg-type]
+        if st is None:
+            raise _Reject("unknown_showtime")
+        if st[0] != site_id:
+            raise _Reject("site_mismatch")
+    # 9. bad_quantity, 10. bad_amount
+    if quantity == 0:
+        raise _Reject("bad_quantity")
+    if (quantity > 0 and cents < 0) or (quantity < 0 and cents > 0):
+        raise _Reject("bad_amount")
+    # enrichment
+    try:
+        local = ts.astimezone(ctx.zone(site_id))
+        t_us = to_us(ts)
+    except (OverflowError, ValueError):
+        raise _Reject("bad_timestamp") from None
+    sale_day = business_day(local)
+    if is_ticket:
+        _site, screen_id, film_id, session_day = st
+        pd = session_day
+    else:
+        showtime = ticket_type = None
+        screen_id = film_id = session_day = None
+        pd = sale_day
+    return (
+        txn,
+        line_no,
+        site_id,
+        terminal,
+        t_us,
+        channel,
+        customer,
+        item_type,
+        showtime,
+        ticket_type,
+        sku,
+        category if not is_ticket else None,
+        quantity,
+        cents,
+        sale_day,
+        local.hour,
+        session_day,
+        screen_id,
+        film_id,
+        ctx.is_member(customer, t_us),
+        pd,
+    )
+
+
+def parse_file(file_idx: int, relpath: str, data: bytes, ctx: Context) -> Iterator[tuple]:
+    """Yield one row (COLUMNS order) per line of a POS file."""
+    nulls = (None,) * len(_FIELDS)
+    for n, line, broken in split_lines(relpath, data):
+        if broken:
+            yield (file_idx, relpath, n, "malformed_json", line.decode("utf-8", "replace"), *nulls)
+            continue
+        reason, values = check_line(line, ctx)
+        if reason is None:
+            yield (file_idx, relpath, n, None, None, *values)
+        else:
+            yield (file_idx, relpath, n, reason, line.decode("utf-8", "replace"), *nulls)
+
+
+def raw_lines(relpath: str, data: bytes) -> Iterator[tuple[int, str]]:
+    """(line number, original text) of every line, for quarantining duplicates after the fact."""
+    for n, line, _broken in split_lines(relpath, data):
+        yield n, line.decode("utf-8", "replace")

@@ -1,0 +1,448 @@
+"""One run of the metrics job (CONTRACT.md 4): read new POS files, validate, quarantine,
+append accepted lines to the state, recompute the metric rows they touch, write the sinks.
+
+Order of effects (crash safety): dimension validation (fatal, nothing written) -> clean
+what killed runs left -> run folder (lines, staging) -> quarantine file named by the run
+-> metric partitions (atomic per-file replace) -> DynamoDB -> run_report.json -> manifest
+(atomic replace, the commit). A run killed before the commit is repeated by the next run,
+which recomputes a superset of the same rows, so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cinema_metrics import contract
+from cinema_metrics.job import state as st
+from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
+from cinema_metrics.job.parse import EPOCH_DATE, Context
+from cinema_metrics.job.tables import (
+    TABLES,
+    DimFrames,
+    build_day_tables,
+    build_film_weeks,
+    date_column,
+    dim_frames,
+    finish_film_weekly,
+    week_start,
+)
+from cinema_metrics.sources import Dimensions, PosFile, discover_pos, load_dimensions
+
+LINE_COLUMNS = (
+    "source_file",
+    "line_number",
+    "transaction_id",
+    "line_no",
+    "site_id",
+    "terminal_id",
+    "sold_at_us",
+    "channel",
+    "customer_id",
+    "item_type",
+    "showtime_id",
+    "ticket_type",
+    "sku",
+    "category",
+    "quantity",
+    "net_cents",
+    "sale_date",
+    "hour",
+    "session_date",
+    "screen_id",
+    "film_id",
+    "is_member",
+    "pd",
+)
+_MAX_US = 2**63 - 1
+
+
+@dataclass
+class DynamoTarget:
+    """Where the changed rows go: a boto3 DynamoDB client and the table-name prefix."""
+
+    client: Any
+    prefix: str = ""
+
+
+class Progress:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.t0 = self.t = time.monotonic()
+        self.timings: dict[str, float] = {}
+
+    def step(self, name: str, detail: str = "") -> None:
+        now = time.monotonic()
+        self.timings[name] = round(now - self.t, 3)
+        if self.enabled:
+            print(f"[run] {name:<28} {now - self.t:7.2f}s  {detail}", file=sys.stderr, flush=True)
+        self.t = now
+
+    @property
+    def total(self) -> float:
+        return round(time.monotonic() - self.t0, 3)
+
+
+def _day(d: str | dt.date) -> int:
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    return (d - EPOCH_DATE).days
+
+
+def _iso(day: int) -> str:
+    return (EPOCH_DATE + dt.timedelta(days=int(day))).isoformat()
+
+
+def build_context(dims: Dimensions, dimf: DimFrames) -> Context:
+    sites = dict(
+        zip(dims["ecr.sites"]["site_id"].tolist(), dims["ecr.sites"]["timezone"].tolist(), strict=True)
+    )
+    s = dimf.shows
+    showtimes = {
+        int(i): (int(a), int(b), int(c), int(d))
+        for i, a, b, c, d in zip(
+            s["showtime_id"], s["site_id"], s["screen_id"], s["film_id"], s["day"], strict=True
+        )
+    }
+    members: dict[int, list[tuple[int, int]]] = {}
+    lm = dims["crm.loyalty_memberships"]
+    epoch = pd.Timestamp("1970-01-01")
+    for cid, j, c in zip(lm["customer_id"], lm["joined_at"], lm["cancelled_at"], strict=True):
+        ju = (pd.Timestamp(j) - epoch) // pd.Timedelta(microseconds=1)
+        cu = _MAX_US if c is None or pd.isna(c) else (pd.Timestamp(c) - epoch) // pd.Timedelta(microseconds=1)
+        members.setdefault(int(cid), []).append((int(ju), int(cu)))
+    return Context(sites=sites, showtimes=showtimes, members=members)
+
+
+def _write_quarantine(rows, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tmp.open("w", encoding="utf-8") as f:
+        for r in rows:
+            rec = {"source_file": r[0], "line_number": r[1], "reason": r[2], "raw": r[3]}
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def _parse_and_dedupe(
+    spark, files: list[PosFile], ctx: Context, m: st.Manifest, state: Path, run_id: str, prog
+):
+    """Parse new files, apply rule 11, write accepted lines under the run folder.
+
+    Returns (lines_read, reason counts, quarantine rows iterator factory, partitions, new-line facts).
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from cinema_metrics.job import read
+
+    rdir = st.run_dir(state, run_id)
+    staging = str(rdir / "parsed")
+    bc = spark.sparkContext.broadcast(ctx)
+    specs = [(i, f.relpath, str(f.local), f.local.stat().st_size) for i, f in enumerate(files)]
+    read.parse_local_files(spark, specs, bc).write.mode("overwrite").parquet(staging)
+    prog.step("parse+validate (rules 1-10)", f"{len(files)} files")
+    parsed = spark.read.parquet(staging)
+    cand = parsed.where(F.col("reason").isNull())
+    keys = ["transaction_id", "line_no"]
+    ck = cand.select(*keys, "file_idx", "line_number")
+    order = ck
+    prior_paths = st.partition_paths(state, m, None, None)
+    if prior_paths:
+        prior = (
+            spark.read.parquet(*prior_paths)
+            .select(*keys)
+            .join(ck.select(*keys).distinct(), keys, "left_semi")
+            .distinct()
+            .select(*keys, F.lit(-1).alias("file_idx"), F.lit(0).alias("line_number"))
+        )
+        order = ck.unionByName(prior)
+    w = Window.partitionBy(*keys).orderBy("file_idx", "line_number")
+    dups = (
+        order.withColumn("rn", F.row_number().over(w))
+        .where((F.col("rn") > 1) & (F.col("file_idx") >= 0))
+        .select("file_idx", "line_number")
+        .persist()
+    )
+    n_dups = dups.count()
+    accepted = cand.join(F.broadcast(dups), ["file_idx", "line_number"], "left_anti") if n_dups else cand
+    lines_dir = rdir / "lines"
+    (
+        accepted.select(*LINE_COLUMNS)
+        .repartition("pd")
+        .sortWithinPartitions("site_id", "sale_date")
+        .write.mode("overwrite")
+        .partitionBy("pd")
+        .parquet(str(lines_dir))
+    )
+    prog.step("duplicates + state append", f"{n_dups} duplicate lines")
+    has_lines = lines_dir.is_dir() and any(lines_dir.glob("pd=*"))
+    new = spark.read.parquet(str(lines_dir)) if has_lines else None
+    counts = {
+        r["reason"]: r["n"] for r in parsed.groupBy("reason").agg(F.count(F.lit(1)).alias("n")).collect()
+    }
+    lines_read = sum(counts.values())
+    counts.pop(None, None)
+    if n_dups:
+        counts["duplicate_line"] = n_dups
+    partitions: list[str] = []
+    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
+    if new is not None:
+        day = F.datediff(F.col("pd"), F.lit("1970-01-01"))
+        rows = (
+            new.groupBy("pd")
+            .agg(
+                F.min("sale_date").alias("smin"),
+                F.max("sale_date").alias("smax"),
+                F.collect_set(F.datediff("sale_date", F.lit("1970-01-01"))).alias("sale_days"),
+                F.max((F.col("item_type") == "ticket") & (F.col("quantity") > 0) & F.col("is_member")).alias(
+                    "member"
+                ),
+                F.first(day).alias("day"),
+            )
+            .collect()
+        )
+        for r in rows:
+            p = r["pd"].isoformat()
+            partitions.append(p)
+            facts["sale_range"][p] = [r["smin"].isoformat(), r["smax"].isoformat()]
+            facts["days"].add(int(r["day"]))
+            facts["days"].update(int(d) for d in r["sale_days"])
+            if r["member"]:
+                facts["member_days"].add(int(r["day"]))
+    accepted_n = lines_read - sum(counts.values())
+
+    def quarantine_rows():
+        q = parsed.where(F.col("reason").isNotNull()).select(
+            "file_idx", "source_file", "line_number", "reason", "raw"
+        )
+        if n_dups:
+            d = read.raw_of_lines(spark, dups, {i: (f.relpath, str(f.local)) for i, f in enumerate(files)})
+            d = d.join(parsed.select("file_idx", "line_number", "source_file"), ["file_idx", "line_number"])
+            q = q.unionByName(d.withColumn("reason", F.lit("duplicate_line")).select(*q.columns))
+        q = q.orderBy("file_idx", "line_number").select("source_file", "line_number", "reason", "raw")
+        return (tuple(r) for r in q.toLocalIterator())
+
+    return lines_read, accepted_n, counts, quarantine_rows, sorted(partitions), facts, dups
+
+
+def _merge(existing: pd.DataFrame, new: pd.DataFrame, col: str, values: set[int] | None) -> pd.DataFrame:
+    if values is None:
+        return new.reset_index(drop=True)
+    keep = existing[~existing[col].isin(values)]
+    return pd.concat([keep, new], ignore_index=True) if len(keep) else new.reset_index(drop=True)
+
+
+def _months(days) -> set[str]:
+    return {_iso(d)[:7] for d in days}
+
+
+def run_job(
+    sources: Path | None,
+    output: Path,
+    state: Path | None = None,
+    *,
+    spark=None,
+    dynamodb: DynamoTarget | None = None,
+    progress: bool = True,
+    mysql_url: str | None = None,
+    pos_root: Path | None = None,
+    recompute_all: bool = False,
+) -> dict[str, Any]:
+    """Run the job once; return the run report (also written to <output>/run_report.json)."""
+    prog = Progress(progress)
+    output = Path(output)
+    state = Path(state) if state is not None else output / "_state"
+    dims = load_dimensions(Path(sources) if sources is not None else None, mysql_url)
+    dimf = dim_frames(dims)
+    ctx = build_context(dims, dimf)
+    prog.step("dimensions", f"{len(dimf.shows)} showtimes, {len(ctx.members)} members")
+
+    m = st.load(state)
+    st.clean_uncommitted(state, output, m)
+    pos = pos_root if pos_root is not None else (Path(sources) / "pos" if sources is not None else None)
+    found = discover_pos(Path(pos)) if pos is not None else []
+    todo = [f for f in found if m.files.get(f.relpath) != f.sha256]
+    prog.step("discover POS files", f"{len(found)} found, {len(todo)} new or changed")
+
+    existing = {t: _read_existing(output, t) for t in TABLES}
+    full = recompute_all or any(len(existing[t]) != m.tables.get(t, 0) for t in TABLES)
+    if spark is None:
+        from cinema_metrics.spark import get_spark
+
+        spark = get_spark()
+    run_id = st.new_run_id()
+    report: dict[str, Any] = {
+        "lines_read": 0,
+        "lines_accepted": 0,
+        "lines_quarantined": 0,
+        "quarantined_by_reason": {},
+        "files_read": len(todo),
+        "tables": {},
+        "run_id": run_id,
+    }
+    partitions: list[str] = []
+    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
+    quarantine_path = output / "quarantine" / f"{run_id}.jsonl"
+    if todo:
+        lines_read, accepted_n, counts, qrows, partitions, facts, dups = _parse_and_dedupe(
+            spark, todo, ctx, m, state, run_id, prog
+        )
+        report["lines_read"] = lines_read
+        report["lines_accepted"] = accepted_n
+        report["lines_quarantined"] = lines_read - accepted_n
+        report["quarantined_by_reason"] = {r: counts[r] for r in contract.REASONS if counts.get(r)}
+        if report["lines_quarantined"]:
+            _write_quarantine(qrows(), quarantine_path)
+        dups.unpersist()
+        prog.step("quarantine", f"{report['lines_quarantined']} lines")
+
+    # ---- which metric rows this run touches
+    if full:
+        days = None
+        weeks = None
+        wanted = None
+    else:
+        days = set(facts["days"])
+        for e in facts["member_days"]:
+            days.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
+        weeks = {int(week_start(d)) for d in days}
+        need = set(days)
+        for w in weeks:
+            need.update(range(w, w + 7))
+        for d in days:
+            need.update(range(d - RETURNING_WINDOW_DAYS, d))
+        sale_range = {**m.sale_range}
+        for p, (lo, hi) in facts["sale_range"].items():
+            old = sale_range.get(p)
+            sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
+        for p, (lo, hi) in sale_range.items():
+            a, b = _day(lo), _day(hi)
+            if any(a <= d <= b for d in days):
+                need.add(_day(p))
+        wanted = {_iso(d) for d in need}
+    tables = dict(existing)
+    touched: dict[str, pd.DataFrame] = {}
+    if full or days:
+        paths = st.partition_paths(state, m, (run_id, partitions) if partitions else None, wanted)
+        paths = [p for p in paths if Path(p).is_dir()]
+        if paths:
+            lines = spark.read.parquet(*paths)
+            agg = aggregate(lines)
+        else:
+            agg = _empty_aggregates()
+        prog.step("aggregate lines", f"{len(paths)} partition folders")
+        new_tables = build_day_tables(agg, dimf, days)
+        for t, frame in new_tables.items():
+            tables[t] = _merge(existing[t], frame, "business_date", days)
+            touched[t] = frame
+        fw = build_film_weeks(agg, dimf, tables["session_performance"], weeks)
+        merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
+        tables["film_weekly"] = merged_fw
+        if weeks is None:
+            touched["film_weekly"] = merged_fw
+        else:
+            first = fw.groupby("film_id")["week_start"].min()
+            starts = merged_fw["film_id"].map(first)
+            touched["film_weekly"] = merged_fw[starts.notna() & (merged_fw["week_start"] >= starts)]
+        prog.step("assemble tables", " ".join(f"{t}={len(f)}" for t, f in touched.items()))
+
+        from cinema_metrics.job import sinks
+
+        for t in TABLES:
+            col = date_column(t)
+            months = _months(touched[t][col].tolist())
+            if days is not None:
+                months |= _months(days) if col == "business_date" else _months(weeks or ())
+            else:
+                months |= {
+                    p.name.split("=", 1)[1] for p in sinks.table_dir(output, t).glob("partition_month=*")
+                }
+            sinks.write_months(output, t, tables[t], months)
+        prog.step("write parquet")
+        if dynamodb is not None:
+            from cinema_metrics.job.dynamodb import write_tables
+
+            written = write_tables(dynamodb.client, dynamodb.prefix, touched)
+            report["dynamodb_items"] = written
+            prog.step("write dynamodb", f"{sum(written.values())} items")
+
+    report["tables"] = {t: len(tables[t]) for t in TABLES}
+    report["changed_keys"] = {t: len(touched.get(t, ())) for t in TABLES}
+    report["full_recompute"] = bool(full)
+    report["timings"] = prog.timings
+    report["seconds"] = prog.total
+    output.mkdir(parents=True, exist_ok=True)
+    tmp = output / ".run_report.json.tmp"
+    tmp.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
+    os.replace(tmp, output / "run_report.json")
+
+    # ---- commit
+    for f in todo:
+        m.files[f.relpath] = f.sha256
+    if todo:
+        m.runs.append({"id": run_id, "partitions": partitions})
+        for p, (lo, hi) in facts["sale_range"].items():
+            old = m.sale_range.get(p)
+            m.sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
+    m.tables = report["tables"]
+    st.commit(state, m)
+    shutil.rmtree(st.run_dir(state, run_id) / "parsed", ignore_errors=True)
+    if todo and not partitions:  # nothing accepted: keep the run listed (its files) but no folder needed
+        shutil.rmtree(st.run_dir(state, run_id) / "lines", ignore_errors=True)
+    prog.step("commit", f"run {run_id}")
+    return report
+
+
+def _read_existing(output: Path, table: str) -> pd.DataFrame:
+    from cinema_metrics.job import sinks
+
+    return sinks.read_table(output, table)
+
+
+def _empty_aggregates():
+    from cinema_metrics.job.aggregate import Aggregates
+
+    return Aggregates(
+        shows=pd.DataFrame(
+            columns=[
+                "showtime_id",
+                "lines",
+                "admissions",
+                "paid_admissions",
+                "comps",
+                "box_cents",
+                "member_admissions",
+            ],
+            dtype="int64",
+        ),
+        hours=pd.DataFrame(
+            columns=[
+                "site_id",
+                "hour",
+                "transactions",
+                "tickets",
+                "box_cents",
+                "conc_units",
+                "conc_cents",
+                "member_conc_cents",
+                "day",
+            ],
+            dtype="int64",
+        ),
+        days=pd.DataFrame(
+            columns=["site_id", "transactions", "attach_den", "attach_num", "day"], dtype="int64"
+        ),
+        members=pd.DataFrame(
+            columns=["site_id", "day", "unique_members", "returning_members"], dtype="int64"
+        ),
+    )

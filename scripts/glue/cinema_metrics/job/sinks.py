@@ -1,0 +1,126 @@
+"""Parquet sink of the metric tables (and reading them back), in the curated layout.
+
+`<output>/metrics/<table>/partition_month=YYYY-MM/data.parquet`: one file per month, so a
+rewrite is a single atomic replace (write a hidden temp file, then os.replace) and a
+reader never sees two versions of a row. Every contract column is inside the file with
+its real type: DATE, BIGINT, DECIMAL(18,2) money, DOUBLE ratios.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cinema_metrics import contract
+from cinema_metrics.job.tables import date_column
+
+MONEY_TYPE = pa.decimal128(18, 2)
+_CENT = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
+_KIND_TYPES = {"id": pa.int64(), "count": pa.int64(), "date": pa.date32(), "str": pa.string()}
+DATA_FILE = "data.parquet"
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    cols = contract.METRIC_TABLES[table].columns
+    fields = []
+    for c, kind in cols.items():
+        if kind == "money":
+            t = MONEY_TYPE
+        elif kind in contract.DECIMALS:
+            t = pa.float64()
+        else:
+            t = _KIND_TYPES[kind]
+        fields.append(pa.field(c, t, nullable=kind in contract.DECIMALS and kind != "money"))
+    return pa.schema(fields)
+
+
+def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """Internal form (day numbers, cents, scaled ratios) -> the typed Arrow table."""
+    arrays = []
+    for f, (c, kind) in zip(arrow_schema(table), contract.METRIC_TABLES[table].columns.items(), strict=True):
+        s = frame[c]
+        if kind == "money":
+            dec = pa.array(s.to_numpy(np.int64)).cast(pa.decimal128(19, 0))
+            arrays.append(pc.multiply(dec, _CENT).cast(MONEY_TYPE))
+        elif kind in contract.DECIMALS:
+            k = contract.DECIMALS[kind]
+            vals = pd.array(s, dtype="Int64")
+            arrays.append(pa.array(vals.to_numpy(dtype="float64", na_value=np.nan) / 10**k, from_pandas=True))
+        elif kind == "date":
+            arrays.append(pa.array(s.to_numpy(np.int32)).cast(pa.date32()))
+        elif kind == "str":
+            arrays.append(pa.array(s.astype(str).tolist(), pa.string()))
+        else:
+            arrays.append(pa.array(s.to_numpy(np.int64)))
+        del f
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+def from_arrow(table: str, at: pa.Table) -> pd.DataFrame:
+    """Typed Arrow -> internal form (inverse of to_arrow)."""
+    out = {}
+    for c, kind in contract.METRIC_TABLES[table].columns.items():
+        col = at.column(c)
+        if kind == "money":
+            cents = pc.multiply(col.cast(pa.decimal128(20, 2)), pa.scalar(Decimal(100), pa.decimal128(3, 0)))
+            out[c] = pc.cast(cents, pa.int64()).to_numpy()
+        elif kind in contract.DECIMALS:
+            k = contract.DECIMALS[kind]
+            vals = col.to_pandas()
+            out[c] = pd.array(np.round(vals.to_numpy(dtype="float64") * 10**k), dtype="Int64")
+            out[c][vals.isna().to_numpy()] = pd.NA
+        elif kind == "date":
+            out[c] = col.cast(pa.int32()).to_numpy().astype(np.int64)
+        elif kind == "str":
+            out[c] = col.to_pylist()
+        else:
+            out[c] = col.to_numpy().astype(np.int64)
+    return pd.DataFrame(out, columns=list(contract.METRIC_TABLES[table].columns))
+
+
+def month_of(days: pd.Series) -> pd.Series:
+    return pd.Series(
+        (np.asarray(days, dtype="int64").astype("datetime64[D]")).astype("datetime64[M]").astype(str)
+    )
+
+
+def table_dir(output: Path, table: str) -> Path:
+    return Path(output) / "metrics" / table
+
+
+def read_table(output: Path, table: str) -> pd.DataFrame:
+    """The complete current table in internal form (empty frame when never written)."""
+    root = table_dir(output, table)
+    parts = sorted(root.glob(f"partition_month=*/{DATA_FILE}")) if root.is_dir() else []
+    if not parts:
+        return from_arrow(table, arrow_schema(table).empty_table())
+    at = pa.concat_tables([pq.read_table(p, schema=arrow_schema(table)) for p in parts])
+    return from_arrow(table, at)
+
+
+def write_months(output: Path, table: str, frame: pd.DataFrame, months: set[str]) -> int:
+    """Rewrite the given month partitions of a table from its complete internal frame."""
+    if not months:
+        return 0
+    root = table_dir(output, table)
+    keyed = frame.assign(_m=month_of(frame[date_column(table)]).values)
+    key = list(contract.METRIC_TABLES[table].key)
+    for month in sorted(months):
+        rows = keyed[keyed["_m"] == month].drop(columns="_m").sort_values(key, kind="stable")
+        folder = root / f"partition_month={month}"
+        target = folder / DATA_FILE
+        if rows.empty:
+            target.unlink(missing_ok=True)
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{DATA_FILE}.tmp"
+        pq.write_table(to_arrow(table, rows.reset_index(drop=True)), tmp, compression="zstd")
+        os.replace(tmp, target)
+    return len(months)

@@ -1,0 +1,358 @@
+"""Source loading: ECR/CRM dimension tables (snapshot CSVs or MySQL) and POS file discovery.
+
+Dimension tables are read whole and validated before the job writes anything: a broken
+table raises CliError naming the file, the row and the problem (CONTRACT.md 1.1).
+POS files are discovered under `<sources>/pos/` (any depth) or an S3 prefix; each is known
+by its path under the sources (`pos/...`) and the sha256 of its content.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+from cinema_metrics import contract
+from cinema_metrics.errors import CliError
+
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+ENUMS: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("ecr", "screens", "format"): contract.SCREEN_FORMATS,
+    ("ecr", "showtimes", "status"): contract.SHOWTIME_STATUSES,
+    ("crm", "loyalty_memberships", "tier"): contract.LOYALTY_TIERS,
+}
+# (table, column) -> (referenced table, its key): checked after every table is loaded.
+REFERENCES: dict[tuple[tuple[str, str], str], tuple[str, str]] = {
+    (("ecr", "screens"), "site_id"): ("ecr", "sites"),
+    (("ecr", "showtimes"), "screen_id"): ("ecr", "screens"),
+    (("ecr", "showtimes"), "film_id"): ("ecr", "films"),
+    (("crm", "loyalty_memberships"), "customer_id"): ("crm", "customers"),
+}
+
+
+@dataclass
+class Dimensions:
+    """The six dimension tables as typed pandas frames (dates as datetime.date, datetimes naive UTC)."""
+
+    tables: dict[tuple[str, str], pd.DataFrame]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        db, table = name.split(".")
+        return self.tables[(db, table)]
+
+
+# ----------------------------------------------------------------- value parsing
+
+
+def _parse_value(value: Any, kind: str) -> Any:
+    """Convert a CSV string or a MySQL value to the contract type; ValueError on garbage."""
+    if kind in ("int", "bigint"):
+        if isinstance(value, bool):
+            raise ValueError("not an integer")
+        if isinstance(value, int):
+            n = value
+        else:
+            text = str(value).strip()
+            if not text.lstrip("+-").isdigit():
+                raise ValueError(f"{value!r} is not an integer")
+            n = int(text)
+        lo, hi = _INT32 if kind == "int" else _INT64
+        if not lo <= n <= hi:
+            raise ValueError(f"{n} is out of range for {kind.upper()}")
+        return n
+    if kind == "str":
+        return str(value)
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value).strip())
+    if kind == "datetime":
+        if isinstance(value, dt.datetime):
+            d = value
+        elif isinstance(value, dt.date):
+            d = dt.datetime.combine(value, dt.time())
+        else:
+            text = str(value).strip()
+            if len(text) < 10:
+                raise ValueError(f"{value!r} is not a datetime")
+            d = dt.datetime.fromisoformat(text)
+        if d.tzinfo is not None:  # an explicit offset: normalise to naive UTC
+            d = d.astimezone(dt.UTC).replace(tzinfo=None)
+        return d
+    raise AssertionError(kind)
+
+
+def _typed_frame(
+    key: tuple[str, str],
+    records: Iterable[tuple[str, dict[str, Any]]],
+    columns_present: Iterable[str],
+    where: str,
+) -> pd.DataFrame:
+    """Validate and convert records ((row label, {column: raw value})) of one table."""
+    schema = contract.DIMENSIONS[key]
+    missing = [c for c in schema if c not in set(columns_present)]
+    if missing:
+        raise CliError(f"{where}: missing column(s) {', '.join(missing)}; expected {', '.join(schema)}")
+    nullable = contract.NULLABLE.get(key, frozenset())
+    pk = contract.PRIMARY_KEYS[key]
+    seen: dict[Any, str] = {}
+    out: dict[str, list[Any]] = {c: [] for c in schema}
+    labels: list[str] = []
+    for label, rec in records:
+        for col, kind in schema.items():
+            raw = rec.get(col)
+            if raw is None or (isinstance(raw, str) and raw == ""):
+                if col not in nullable:
+                    raise CliError(f"{where} {label}: column {col} is empty (NULL) but required")
+                out[col].append(None)
+                continue
+            try:
+                value = _parse_value(raw, kind)
+            except (ValueError, TypeError, OverflowError) as exc:
+                raise CliError(
+                    f"{where} {label}: column {col}: cannot parse {raw!r} as {kind} ({exc})"
+                ) from None
+            allowed = ENUMS.get((*key, col))
+            if allowed is not None and value not in allowed:
+                raise CliError(f"{where} {label}: column {col}: unknown value {value!r}; allowed: {allowed}")
+            out[col].append(value)
+        k = out[pk][-1]
+        if k in seen:
+            raise CliError(f"{where} {label}: duplicate key {pk}={k} (first at {seen[k]})")
+        seen[k] = label
+        labels.append(label)
+    frame = pd.DataFrame(out, columns=list(schema))
+    for col, kind in schema.items():
+        if kind in ("int", "bigint"):
+            frame[col] = frame[col].astype("Int64" if col in nullable else "int64")
+    frame.attrs["labels"] = labels
+    frame.attrs["where"] = where
+    return frame
+
+
+def _check_rows(dims: Dimensions) -> None:
+    """Cross-table and value rules: references, seats > 0, valid IANA time zones."""
+    for (key, col), ref in REFERENCES.items():
+        frame = dims.tables[key]
+        known = set(dims.tables[ref][contract.PRIMARY_KEYS[ref]].tolist())
+        for i, value in enumerate(frame[col].tolist()):
+            if value not in known:
+                where, label = frame.attrs["where"], frame.attrs["labels"][i]
+                raise CliError(f"{where} {label}: {col}={value} is not in {ref[0]}.{ref[1]}")
+    sites = dims.tables[("ecr", "sites")]
+    for i, tz in enumerate(sites["timezone"].tolist()):
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CliError(
+                f"{sites.attrs['where']} {sites.attrs['labels'][i]}: timezone {tz!r} is not an IANA time zone"
+            ) from None
+    screens = dims.tables[("ecr", "screens")]
+    for i, seats in enumerate(screens["seats"].tolist()):
+        if seats <= 0:
+            raise CliError(
+                f"{screens.attrs['where']} {screens.attrs['labels'][i]}: seats={seats} must be > 0"
+            )
+
+
+# ----------------------------------------------------------------- snapshot CSVs
+
+
+def _csv_records(path: Path, where: str) -> tuple[list[str], Iterator[tuple[str, dict[str, str]]]]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise CliError(f"{where}: file not found") from None
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        handle.close()
+        raise CliError(f"{where}: empty file, expected a header row") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        handle.close()
+        raise CliError(f"{where} line 1: unreadable header ({exc})") from None
+
+    def rows() -> Iterator[tuple[str, dict[str, str]]]:
+        n = 0
+        try:
+            with handle:
+                for fields in reader:
+                    if not fields or fields == [""]:
+                        continue  # a blank line is not a record
+                    n += 1
+                    label = f"row {n} (line {reader.line_num})"
+                    if len(fields) != len(header):
+                        raise CliError(f"{where} {label}: {len(fields)} fields, header has {len(header)}")
+                    yield label, dict(zip(header, fields, strict=True))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise CliError(f"{where} row {n + 1} (line {reader.line_num}): unreadable CSV ({exc})") from None
+
+    return header, rows()
+
+
+def load_dimensions_csv(
+    sources: Path, only: Iterable[str] | None = None
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Load (a subset of) the six tables from `<sources>/<db>/<table>.csv`, validated per table."""
+    wanted = set(only) if only is not None else None
+    tables = {}
+    for key in contract.DIMENSIONS:
+        if wanted is not None and key[0] not in wanted:
+            continue
+        path = Path(sources) / key[0] / f"{key[1]}.csv"
+        where = f"{key[0]}/{key[1]}.csv"
+        header, rows = _csv_records(path, where)
+        tables[key] = _typed_frame(key, rows, header, where)
+    return tables
+
+
+# ----------------------------------------------------------------- MySQL
+
+
+def parse_mysql_url(url: str) -> dict[str, Any]:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("mysql", "mariadb") or not parsed.hostname:
+        raise CliError(f"--mysql {url!r}: expected mysql://user:password@host:port")
+    return {
+        "host": parsed.hostname,
+        "port": parsed.port or 3306,
+        "user": unquote(parsed.username or ""),
+        "password": unquote(parsed.password or ""),
+    }
+
+
+def load_dimensions_mysql(url: str) -> dict[tuple[str, str], pd.DataFrame]:
+    """Read the six tables from a MySQL-compatible server (databases ecr and crm)."""
+    import pymysql
+
+    params = parse_mysql_url(url)
+    try:
+        conn = pymysql.connect(**params, connect_timeout=10, cursorclass=pymysql.cursors.SSDictCursor)
+    except pymysql.MySQLError as exc:
+        raise CliError(f"--mysql {params['host']}:{params['port']}: cannot connect ({exc})") from None
+    tables = {}
+    try:
+        for key in contract.DIMENSIONS:
+            where = f"mysql {key[0]}.{key[1]}"
+            with conn.cursor() as cur:
+                try:
+                    cur.execute(f"SELECT * FROM `{key[0]}`.`{key[1]}`")
+                except pymysql.MySQLError as exc:
+                    raise CliError(f"{where}: cannot read ({exc})") from None
+                columns = [d[0] for d in cur.description]
+                records = ((f"row {i}", rec) for i, rec in enumerate(cur, start=1))
+                tables[key] = _typed_frame(key, records, columns, where)
+    finally:
+        conn.close()
+    return tables
+
+
+def load_dimensions(sources: Path | None, mysql_url: str | None = None) -> Dimensions:
+    """All six tables, from MySQL when a URL is given, else from the snapshot CSVs; validated."""
+    if mysql_url:
+        tables = load_dimensions_mysql(mysql_url)
+    else:
+        if sources is None:
+            raise CliError("--sources is required when --mysql is not given")
+        tables = load_dimensions_csv(sources)
+    dims = Dimensions(tables)
+    _check_rows(dims)
+    return dims
+
+
+# ----------------------------------------------------------------- POS files
+
+
+@dataclass(frozen=True)
+class PosFile:
+    relpath: str  # path under the sources, e.g. pos/site=1/date=2026-03-02/T1_1000.jsonl
+    local: Path
+    sha256: str
+
+
+def _is_pos(name: str) -> bool:
+    return name.endswith(contract.POS_FILE_SUFFIXES)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover_pos(root: Path, prefix: str = "pos") -> list[PosFile]:
+    """Every *.jsonl / *.jsonl.gz under root (any depth), in lexicographic order of relpath."""
+    found = []
+    if root.is_dir():
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                if _is_pos(name):
+                    p = Path(dirpath) / name
+                    rel = f"{prefix}/{p.relative_to(root).as_posix()}"
+                    found.append((rel, p))
+    found.sort()
+    return [PosFile(rel, p, sha256_file(p)) for rel, p in found]
+
+
+def sync_s3_pos(url: str, cache: Path, endpoint_url: str | None = None) -> Path:
+    """Mirror s3://bucket/prefix/ into `cache` (new or changed objects only); return the local root.
+
+    Spark then reads local files: this machine has no S3A connector (GUIDE.md 2).
+    """
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.netloc:
+        raise CliError(f"--pos-s3 {url!r}: expected s3://bucket/prefix/")
+    bucket, prefix = parsed.netloc, parsed.path.lstrip("/")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    cache.mkdir(parents=True, exist_ok=True)
+    index_path = cache / ".s3-index.json"
+    index: dict[str, str] = json.loads(index_path.read_text()) if index_path.exists() else {}
+    s3 = boto3.client("s3", endpoint_url=endpoint_url)
+    root = cache / "pos"
+    seen = set()
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                key = obj["Key"]
+                if not _is_pos(key):
+                    continue
+                rel = key[len(prefix) :]
+                seen.add(rel)
+                target = root / rel
+                tag = f"{obj.get('ETag', '')}:{obj['Size']}"
+                if index.get(rel) == tag and target.exists():
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(target.name + ".part")
+                s3.download_file(bucket, key, str(tmp))
+                os.replace(tmp, target)
+                index[rel] = tag
+    except (BotoCoreError, ClientError) as exc:
+        raise CliError(f"--pos-s3 {url}: cannot list or download ({exc})") from None
+    for rel in set(index) - seen:  # deleted upstream: drop from the cache too
+        (root / rel).unlink(missing_ok=True)
+        index.pop(rel)
+    tmp_index = index_path.with_suffix(".tmp")
+    tmp_index.write_text(json.dumps(index, sort_keys=True))
+    os.replace(tmp_index, index_path)
+    return root

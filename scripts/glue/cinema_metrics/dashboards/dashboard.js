@@ -231,6 +231,23 @@
     }
   }
 
+  // Filters can come from the URL (#site=2&film=7&from=2026-03-01&to=2026-03-07): shareable
+  // views, and the browser test drives the same state -> render path through it.
+  function fromHash() {
+    const p = new URLSearchParams(location.hash.slice(1));
+    for (const k of ["site", "film", "from", "to"]) if (p.has(k)) state[k] = p.get(k);
+    for (const f of spec.filters) {
+      if (f.type === "date_range") {
+        document.getElementById("filter-" + f.id + "-from").value = state.from;
+        document.getElementById("filter-" + f.id + "-to").value = state.to;
+      } else {
+        document.getElementById("filter-" + f.id).value = state[f.id] || "";
+      }
+    }
+  }
+  window.addEventListener("hashchange", () => { fromHash(); render(); });
+
   controls();
+  fromHash();
   render();
 })();

@@ -77,7 +77,8 @@ def _prepare(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise CliError(f"--out {out} is a file: give a folder")
     if out.exists():
-        others = sorted(p.name for p in out.iterdir() if p.name not in SNAPSHOT_PARTS)
+        # dot files are callers' markers (e.g. the demo's .complete): left alone, not refused
+        others = sorted(p.name for p in out.iterdir() if p.name not in SNAPSHOT_PARTS and p.name[0] != ".")
         if others:
             raise CliError(
                 f"--out {out} holds other files ({', '.join(others[:3])}): "

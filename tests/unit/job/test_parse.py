@@ -1,0 +1,213 @@
+"""Line validation (CONTRACT.md 1.3 order), file reading edge cases and business time; no Spark."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+
+import pytest
+
+from cinema_metrics import contract
+from cinema_metrics.job.parse import Context, business_day, check_line, parse_file, split_lines, to_us
+from tests.unit.job.snap import concession, ticket
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day(s: str) -> int:
+    return (dt.date.fromisoformat(s) - EPOCH).days
+
+
+def us(s: str) -> int:
+    return to_us(dt.datetime.fromisoformat(s))
+
+
+CTX = Context(
+    sites={1: "America/Mexico_City", 2: "America/New_York"},
+    showtimes={1000: (1, 10, 100, day("2026-03-06")), 2000: (2, 20, 100, day("2026-03-07"))},
+    members={500: [(us("2026-01-01T00:00:00+00:00"), us("2026-03-07T01:00:00+00:00"))]},
+)
+GOOD = ticket("A", 1, 1000, "2026-03-06T18:00:00-06:00", 2, "20.00", customer=500)
+
+
+def reason(obj) -> str | None:
+    line = obj if isinstance(obj, bytes) else (obj if isinstance(obj, str) else json.dumps(obj)).encode()
+    return check_line(line, CTX)[0]
+
+
+def with_(**kw):
+    d = dict(GOOD)
+    for k, v in kw.items():
+        if v is KeyError:
+            d.pop(k)
+        else:
+            d[k] = v
+    return d
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (GOOD, None),
+        ("{not json", "malformed_json"),
+        ("[1, 2]", "malformed_json"),
+        ('"a string"', "malformed_json"),
+        (b'{"transaction_id": "\xff"}', "malformed_json"),
+        (with_(sku=KeyError), "missing_field"),
+        (with_(quantity=None), "missing_field"),
+        (with_(showtime_id=None), "missing_field"),
+        (with_(ticket_type=KeyError), "missing_field"),
+        (concession("B", 1, "2026-03-06T18:00:00-06:00", category=None), "missing_field"),
+        (with_(quantity="two"), "bad_type"),
+        (with_(line_no=1.5), "bad_type"),
+        (with_(line_no=0), "bad_type"),
+        (with_(quantity=True), "bad_type"),
+        (with_(channel="drone"), "bad_type"),
+        (with_(ticket_type="vip"), "bad_type"),
+        (with_(site_id="1"), "bad_type"),
+        (with_(customer_id="500"), "bad_type"),
+        (with_(net_amount="12.345"), "bad_type"),
+        (with_(net_amount="abc"), "bad_type"),
+        (with_(net_amount=True), "bad_type"),
+        (with_(sold_at=1741300000), "bad_type"),
+        (with_(item_type=5), "bad_type"),
+        ('{"transaction_id":"A","line_no":1,"site_id":1,"terminal_id":"T","sold_at":"2026-03-06T18:00:00Z",'
+         '"channel":"kiosk","item_type":"concession","sku":"x","category":"candy","quantity":1,"net_amount":NaN}',
+         "bad_type"),
+        (with_(sold_at="2026-03-06T18:00:00"), "bad_timestamp"),
+        (with_(sold_at="yesterday"), "bad_timestamp"),
+        (with_(site_id=9), "unknown_site"),
+        (with_(item_type="gift_card"), "unknown_item_type"),
+        (with_(showtime_id=4242), "unknown_showtime"),
+        (with_(showtime_id=2000), "site_mismatch"),
+        (with_(quantity=0), "bad_quantity"),
+        (with_(net_amount="-1.00"), "bad_amount"),
+        (with_(quantity=-1, net_amount=5), "bad_amount"),
+        # accepted variants
+        (with_(net_amount=20), None),
+        (with_(net_amount="0"), None),
+        (with_(quantity=2.0), None),
+        (with_(extra_field={"x": 1}), None),
+        (with_(quantity=-2, net_amount="-20.00"), None),
+        (with_(net_amount="20.000"), None),
+        (with_(sold_at="2026-03-07T00:00:00Z"), None),
+    ],
+)
+def test_reason_codes(line, expected):
+    assert reason(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # missing_field (2) beats bad_type (3)
+        (with_(sku=None, quantity="two"), "missing_field"),
+        # bad_type (3) beats bad_timestamp (4)
+        (with_(channel="drone", sold_at="nope"), "bad_type"),
+        # bad_timestamp (4) beats unknown_site (5)
+        (with_(sold_at="nope", site_id=9), "bad_timestamp"),
+        # unknown_site (5) beats unknown_item_type (6)
+        (with_(site_id=9, item_type="gift_card"), "unknown_site"),
+        # unknown_showtime (7) beats bad_quantity (9)
+        (with_(showtime_id=4242, quantity=0), "unknown_showtime"),
+        # site_mismatch (8) beats bad_amount (10)
+        (with_(showtime_id=2000, net_amount="-3"), "site_mismatch"),
+        # bad_quantity (9) beats bad_amount (10)
+        (with_(quantity=0, net_amount="-3"), "bad_quantity"),
+    ],
+)
+def test_first_failing_rule_wins(line, expected):
+    assert reason(line) == expected
+
+
+def test_every_reason_code_is_covered_in_order():
+    assert contract.REASONS[-1] == "duplicate_line"  # applied by the job, see test_job_runs
+    assert contract.REASONS[:10] == (
+        "malformed_json",
+        "missing_field",
+        "bad_type",
+        "bad_timestamp",
+        "unknown_site",
+        "unknown_item_type",
+        "unknown_showtime",
+        "site_mismatch",
+        "bad_quantity",
+        "bad_amount",
+    )
+
+
+def test_enrichment_of_an_accepted_ticket():
+    _, v = check_line(json.dumps(GOOD).encode(), CTX)
+    names = (
+        "transaction_id line_no site_id terminal_id sold_at_us channel customer_id item_type showtime_id "
+        "ticket_type sku category quantity net_cents sale_date hour session_date screen_id film_id is_member pd"
+    ).split()
+    row = dict(zip(names, v, strict=True))
+    assert row["net_cents"] == 2000
+    assert row["hour"] == 18
+    assert row["sale_date"] == day("2026-03-06")
+    assert row["session_date"] == row["pd"] == day("2026-03-06")
+    assert row["film_id"] == 100 and row["screen_id"] == 10
+    assert row["is_member"] is True
+
+
+def test_member_at_the_instant_of_sale():
+    # membership cancelled 2026-03-07T01:00Z = 2026-03-06 19:00 in Mexico City
+    before = with_(sold_at="2026-03-06T18:59:59-06:00")
+    after = with_(sold_at="2026-03-06T19:00:00-06:00")
+    assert check_line(json.dumps(before).encode(), CTX)[1][19] is True
+    assert check_line(json.dumps(after).encode(), CTX)[1][19] is False
+
+
+@pytest.mark.parametrize(
+    ("wall", "expected"),
+    [
+        ("2026-03-07 00:30", "2026-03-06"),  # a 00:30 show on Saturday belongs to Friday
+        ("2026-03-07 05:59", "2026-03-06"),
+        ("2026-03-07 06:00", "2026-03-07"),
+        ("2026-03-08 03:30", "2026-03-07"),  # the DST night in New York: wall time, no conversion
+    ],
+)
+def test_business_day(wall, expected):
+    assert business_day(dt.datetime.fromisoformat(wall)) == day(expected)
+
+
+def test_sale_on_the_us_dst_change_day():
+    # 07:30Z on 2026-03-08 is 03:30 EDT (clocks jumped 02:00 -> 03:00): hour 3, business date 03-07
+    line = ticket("N", 1, 2000, "2026-03-08T07:30:00Z", site=2)
+    _, v = check_line(json.dumps(line).encode(), CTX)
+    assert v[15] == 3 and v[14] == day("2026-03-07")
+    # 11:30Z is 07:30 EDT: business date 03-08
+    line = ticket("N", 1, 2000, "2026-03-08T11:30:00Z", site=2)
+    _, v = check_line(json.dumps(line).encode(), CTX)
+    assert v[15] == 7 and v[14] == day("2026-03-08")
+
+
+def test_bom_crlf_and_blank_lines():
+    data = b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n\r\n   \n" + b"oops\r\n"
+    rows = list(parse_file(0, "pos/a.jsonl", data, CTX))
+    assert [(r[2], r[3]) for r in rows] == [(1, None), (4, "malformed_json")]
+    assert rows[1][4] == "oops"
+
+
+def test_truncated_gzip_keeps_the_lines_that_decompressed():
+    body = "\n".join(json.dumps(with_(line_no=i)) for i in range(1, 2001)).encode() + b"\n"
+    gz = gzip.compress(body)
+    rows = list(parse_file(0, "pos/a.jsonl.gz", gz[: len(gz) // 2], CTX))
+    good = [r for r in rows if r[3] is None]
+    bad = [r for r in rows if r[3] is not None]
+    assert 0 < len(good) < 2000
+    assert [r[2] for r in good] == list(range(1, len(good) + 1))
+    assert len(bad) == 1 and bad[0][3] == "malformed_json" and bad[0][2] == len(good) + 1
+
+
+def test_concatenated_gzip_members_and_missing_final_newline():
+    data = gzip.compress(json.dumps(GOOD).encode() + b"\n") + gzip.compress(json.dumps(with_(line_no=2)).encode())
+    assert [(n, broken) for n, _line, broken in split_lines("x.jsonl.gz", data)] == [(1, False), (2, False)]
+
+
+def test_invalid_utf8_keeps_raw_with_replacement_characters():
+    rows = list(parse_file(0, "pos/a.jsonl", b'{"transaction_id": "\xff\xfe"}\n', CTX))
+    assert rows[0][3] == "malformed_json"
+    assert "\ufffd" in rows[0][4]

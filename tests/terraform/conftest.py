@@ -1,0 +1,184 @@
+"""Session fixtures for the Terraform checks: a moto server, a staged copy of the tree, and every
+root and example planned once, in parallel, with the slow scanners (checkov, the 6.x schema check)
+started alongside so `make validate` stays well under three minutes on two cores.
+
+Missing tools (terraform, the provider mirror, the checkov or schema virtualenvs) FAIL with the
+command that fixes them; nothing here is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import scanners
+from tfharness import (
+    ROOT,
+    TIMER,
+    WORK,
+    Result,
+    Stack,
+    Summary,
+    Terraform,
+    ToolMissing,
+    base_env,
+    check_tools,
+    discover,
+    stage_tree,
+    summarize,
+)
+
+SERVICES = ROOT / "scripts" / "services" / "services.sh"
+WORKERS = int(os.environ.get("CM_TF_WORKERS", "3"))  # 2 cores; terraform waits on moto part of the time
+
+
+@dataclass
+class StackRun:
+    stack: Stack
+    init: Result
+    validate: Result | None = None
+    validate_report: dict[str, Any] | None = None
+    plan: Result | None = None
+    plan_json: dict[str, Any] | None = None
+    plan_json_path: Path | None = None
+
+    @property
+    def summary(self) -> Summary:
+        assert self.plan_json is not None
+        return summarize(self.plan_json)
+
+
+def _free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        if s.connect_ex(("127.0.0.1", preferred)) != 0:
+            return preferred
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def tools() -> None:
+    try:
+        check_tools()
+    except ToolMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server of our own (only moto: the plans need STS/IAM/KMS data sources, not MariaDB)."""
+    state = WORK / "moto"
+    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=str(ROOT / ".venv"))
+    env_file = state / "env"
+    running = (state / "moto.pid").exists() and env_file.exists()
+    if running:
+        endpoint = dict(line.split("=", 1) for line in env_file.read_text().split())["CM_AWS_ENDPOINT"]
+        env["CM_MOTO_PORT"] = endpoint.rsplit(":", 1)[1]
+    else:
+        env["CM_MOTO_PORT"] = str(_free_port(15020))
+    start = time.monotonic()
+    subprocess.run([str(SERVICES), "up", "moto"], env=env, check=True, capture_output=True)
+    TIMER.add("moto start", time.monotonic() - start)
+    yield f"http://127.0.0.1:{env['CM_MOTO_PORT']}"
+    if not os.environ.get("CM_KEEP_SERVICES"):
+        subprocess.run([str(SERVICES), "down", "moto"], env=env, check=False, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="tf") as executor:
+        yield executor
+
+
+@pytest.fixture(scope="session")
+def tree(tools: None) -> Path:
+    start = time.monotonic()
+    staged = stage_tree(WORK / "tree")
+    TIMER.add("stage tree", time.monotonic() - start)
+    return staged
+
+
+def run_stack(tree: Path, stack: Stack, env: dict[str, str], endpoint: str, data_root: Path) -> StackRun:
+    tf = Terraform(tree, stack, data_root, env)
+    run = StackRun(stack, tf.init())
+    if not run.init.ok:
+        return run
+    run.validate, run.validate_report = tf.validate()
+    if not run.validate.ok:
+        return run
+    variables = {"aws_endpoint": endpoint} if stack.id == "local" else {}
+    run.plan, run.plan_json = tf.plan(variables)
+    if run.plan_json is not None:
+        run.plan_json_path = tf.data / "plan.json"
+    return run
+
+
+@pytest.fixture(scope="session")
+def stack_futures(
+    tree: Path, moto_endpoint: str, pool: ThreadPoolExecutor, hcl_scan: Future[Any]
+) -> dict[str, Future[StackRun]]:
+    # hcl_scan is requested first so checkov works on the HCL while the plans queue up.
+    env = base_env(moto_endpoint)
+    return {s.id: pool.submit(run_stack, tree, s, env, moto_endpoint, WORK / "data") for s in discover(tree)}
+
+
+@pytest.fixture(scope="session")
+def stack_runs(stack_futures: dict[str, Future[StackRun]]) -> dict[str, StackRun]:
+    return {sid: future.result() for sid, future in stack_futures.items()}
+
+
+@pytest.fixture(scope="session")
+def hcl_scan(tools: None, tree: Path, pool: ThreadPoolExecutor) -> Future[scanners.CheckovReport]:
+    try:
+        scanners.require_checkov()
+    except ToolMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    return pool.submit(scanners.checkov_hcl)
+
+
+@pytest.fixture(scope="session")
+def plan_scan(stack_runs: dict[str, StackRun], tree: Path) -> scanners.CheckovReport:
+    plans = [r.plan_json_path for r in stack_runs.values() if r.plan_json_path and r.stack.is_root]
+    assert plans, "no root produced a plan: see test_tf_plans.py failures"
+    return scanners.checkov_plan(plans, tree)
+
+
+@pytest.fixture(scope="session")
+def schema6_path(tools: None) -> Path:
+    try:
+        return scanners.schema6_cache()
+    except ToolMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def schema5_path(stack_runs: dict[str, StackRun], tree: Path, moto_endpoint: str) -> Path:
+    initialised = next((r for r in stack_runs.values() if r.init.ok), None)
+    assert initialised is not None, "no stack initialised: cannot read the 5.x provider schema"
+    tf = Terraform(tree, initialised.stack, WORK / "data", base_env(moto_endpoint))
+    return scanners.schema5_cache(tf)
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not TIMER.seconds and not TIMER.passed:
+        return
+    terminalreporter.section("terraform checks: time and passed checks per layer")
+    for layer in sorted(set(TIMER.seconds) | set(TIMER.passed)):
+        terminalreporter.write_line(
+            f"  {layer:<28} {TIMER.seconds.get(layer, 0.0):7.1f} s   passed: {TIMER.passed.get(layer, 0)}"
+        )
+    terminalreporter.write_line("  (seconds add up across parallel workers: wall time is lower)")

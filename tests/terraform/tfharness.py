@@ -1,0 +1,272 @@
+"""A thin driver for the real terraform binary: stage a copy of the tree, init (cached), validate, plan.
+
+Why not tftest: its fixtures assume one module dir per test and run `init` every time; here every
+root and example is planned once per session, in parallel, against a copy of the tree, with `init`
+skipped when nothing it depends on changed. The copy keeps other people's in-place `.terraform`
+dirs untouched and lets roots with an s3 backend plan with a local one (an *_override.tf file).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / ".local" / "tf-validate"
+TF_RC = ROOT / "build" / "terraformrc"
+PLUGIN_CACHE = ROOT / ".local" / "tf-plugin-cache"
+# What the roots read besides HCL: the metric schema JSON, Athena SQL, dashboards, the job package.
+TREE_PARTS = ("modules", "terraform", "scripts/athena", "dashboards", "build/glue")
+IGNORE = shutil.ignore_patterns(
+    ".terraform", "__pycache__", "*.tfstate", "*.tfstate.*", "*.tfplan", "*.pyc", ".terraform.lock.hcl"
+)
+BACKEND_OVERRIDE = "zz_validate_backend_override.tf"
+TERRAFORM = os.environ.get("TERRAFORM", "terraform")
+
+
+class ToolMissing(RuntimeError):
+    """A tool the checks need is absent: a failure with instructions, never a skip."""
+
+
+@dataclass
+class Timer:
+    """Wall-clock seconds and counts per layer, printed at the end of the session."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    passed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, layer: str, seconds: float, passed: int = 0) -> None:
+        with self.lock:
+            self.seconds[layer] += seconds
+            self.passed[layer] += passed
+
+
+TIMER = Timer()
+
+
+def check_tools() -> None:
+    if shutil.which(TERRAFORM) is None:
+        raise ToolMissing(
+            f"terraform binary {TERRAFORM!r} not found on PATH: install Terraform 1.11.x (CI image has "
+            "/usr/local/bin/terraform) or set TERRAFORM=/path/to/terraform"
+        )
+    if not TF_RC.exists():
+        raise ToolMissing(
+            f"{TF_RC} is missing: run `make tf-config` (it points terraform at the provider mirror)"
+        )
+    mirror = re.search(r'path\s*=\s*"([^"]+)"', TF_RC.read_text())
+    if mirror and not Path(mirror.group(1)).is_dir():
+        raise ToolMissing(
+            f"{TF_RC} names the provider mirror {mirror.group(1)}, which does not exist: "
+            "restore the mirror or `rm build/terraformrc && make tf-config` to use the registry"
+        )
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A directory terraform plans: an environment root or a module example."""
+
+    id: str  # "prod", "example-athena-basic"
+    rel: str  # path inside the tree, e.g. "terraform/prod"
+
+    @property
+    def is_root(self) -> bool:
+        return self.rel.startswith("terraform/")
+
+
+def discover(tree: Path = ROOT) -> list[Stack]:
+    stacks = [
+        Stack(p.name, f"terraform/{p.name}") for p in sorted((tree / "terraform").glob("*/")) if _has_tf(p)
+    ]
+    for example in sorted((tree / "modules").glob("*/examples/*/")):
+        if _has_tf(example):
+            stacks.append(
+                Stack(f"example-{example.parts[-3]}-{example.name}", str(example.relative_to(tree)))
+            )
+    return stacks
+
+
+def _has_tf(path: Path) -> bool:
+    return path.is_dir() and any(path.glob("*.tf"))
+
+
+def stage_tree(dest: Path, source: Path = ROOT) -> Path:
+    """Copy what terraform reads into dest (replacing it) and give s3-backend roots a local backend."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    for part in TREE_PARTS:
+        if (source / part).exists():
+            shutil.copytree(source / part, dest / part, ignore=IGNORE)
+    for root in (dest / "terraform").glob("*/"):
+        if any('backend "s3"' in f.read_text() for f in root.glob("*.tf")):
+            (root / BACKEND_OVERRIDE).write_text('terraform {\n  backend "local" {}\n}\n')
+    return dest
+
+
+def base_env(aws_endpoint: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    for key in [k for k in env if k.startswith(("AWS_", "TF_VAR_"))]:
+        env.pop(key)  # never a real profile or key
+    env.update(
+        TF_CLI_CONFIG_FILE=str(TF_RC),
+        TF_PLUGIN_CACHE_DIR=str(PLUGIN_CACHE),
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    if aws_endpoint:
+        env["AWS_ENDPOINT_URL"] = aws_endpoint
+    return env
+
+
+@dataclass
+class Result:
+    ok: bool
+    output: str
+
+
+class Terraform:
+    """One stack in a staged tree, with its data dir outside the tree (kept between sessions)."""
+
+    def __init__(self, tree: Path, stack: Stack, data_root: Path, env: dict[str, str]) -> None:
+        self.tree, self.stack, self.env = tree, stack, dict(env)
+        self.dir = tree / stack.rel
+        self.data = data_root / stack.id
+        self.env["TF_DATA_DIR"] = str(self.data / ".terraform")
+
+    def run(self, layer: str, *args: str, timeout: int = 300) -> Result:
+        start = time.monotonic()
+        proc = subprocess.run(
+            [TERRAFORM, *args],
+            cwd=self.dir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        TIMER.add(layer, time.monotonic() - start)
+        return Result(proc.returncode == 0, proc.stdout + proc.stderr)
+
+    def _stamp(self) -> str:
+        digest = hashlib.sha256(TF_RC.read_bytes())
+        for base in (self.dir, self.tree / "modules"):
+            for path in sorted(base.rglob("*.tf")):
+                if ".terraform" not in path.parts:
+                    digest.update(str(path.relative_to(self.tree)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def init(self) -> Result:
+        """`terraform init`, skipped when the stack, the modules and the CLI config are unchanged."""
+        stamp, stamp_file = self._stamp(), self.data / "init.stamp"
+        saved_lock, lock = self.data / ".terraform.lock.hcl", self.dir / ".terraform.lock.hcl"
+        if stamp_file.exists() and stamp_file.read_text() == stamp and saved_lock.exists():
+            shutil.copy2(saved_lock, lock)
+            TIMER.add("init (cached)", 0.0, 1)
+            return Result(True, "init cached")
+        self.data.mkdir(parents=True, exist_ok=True)
+        result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
+        if result.ok:
+            shutil.copy2(lock, saved_lock)
+            stamp_file.write_text(stamp)
+            TIMER.add("init", 0.0, 1)
+        return result
+
+    def validate(self) -> tuple[Result, dict[str, Any]]:
+        result = self.run("validate", "validate", "-json", "-no-color")
+        try:
+            report = json.loads(result.output[result.output.index("{") :])
+        except ValueError:
+            report = {"valid": False, "diagnostics": [{"summary": result.output}]}
+        TIMER.add("validate", 0.0, int(bool(report.get("valid"))))
+        return Result(bool(report.get("valid")), result.output), report
+
+    def plan(self, variables: dict[str, str] | None = None) -> tuple[Result, dict[str, Any] | None]:
+        plan_file = self.data / "plan.tfplan"
+        args = ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"]
+        args += [f"-var={k}={v}" for k, v in (variables or {}).items()]
+        result = self.run("plan", *args)
+        if not result.ok:
+            return result, None
+        shown = self.run("plan", "show", "-json", "-no-color", str(plan_file))
+        if not shown.ok:
+            return shown, None
+        (self.data / "plan.json").write_text(shown.output)
+        TIMER.add("plan", 0.0, 1)
+        return result, json.loads(shown.output)
+
+
+def diagnostics(report: dict[str, Any]) -> str:
+    lines = []
+    for diag in report.get("diagnostics", []):
+        where = diag.get("range", {})
+        loc = f"{where.get('filename', '?')}:{where.get('start', {}).get('line', '?')}: " if where else ""
+        text = f"{diag.get('summary', '')} {diag.get('detail', '')}".strip()
+        lines.append(f"{diag.get('severity', 'error')}: {loc}{text}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------- plan summaries
+@dataclass
+class Summary:
+    """What a plan creates: planned values by address, counts by type, outputs (None = unknown)."""
+
+    values: dict[str, dict[str, Any]]
+    types: dict[str, str]
+    counts: Counter[str]
+    outputs: dict[str, Any]
+    references: dict[str, dict[str, list[str]]]  # address -> argument -> referenced addresses
+
+    def matching(self, pattern: str) -> list[str]:
+        return [a for a in self.values if fnmatch.fnmatchcase(a, pattern)]
+
+
+def _walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from module.get("resources", [])
+    for child in module.get("child_modules", []):
+        yield from _walk(child)
+
+
+def _config_refs(module: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for resource in module.get("resources", []):
+        yield prefix + resource["address"], resource.get("expressions", {})
+    for name, call in module.get("module_calls", {}).items():
+        yield from _config_refs(call.get("module", {}), f"{prefix}module.{name}.")
+
+
+def summarize(plan: dict[str, Any]) -> Summary:
+    values, types = {}, {}
+    for resource in _walk(plan.get("planned_values", {}).get("root_module", {})):
+        if resource["mode"] == "managed":
+            values[resource["address"]] = resource.get("values", {})
+            types[resource["address"]] = resource["type"]
+    outputs = {}
+    for name, out in plan.get("planned_values", {}).get("outputs", {}).items():
+        outputs[name] = out.get("value")
+    references: dict[str, dict[str, list[str]]] = {}
+    for address, expressions in _config_refs(plan.get("configuration", {}).get("root_module", {})):
+        refs = {k: v.get("references", []) for k, v in expressions.items() if isinstance(v, dict)}
+        references[address] = refs
+    return Summary(values, types, Counter(types.values()), outputs, references)
+
+
+def config_address(address: str) -> str:
+    """module.a.aws_x.y["k"] -> module.a.aws_x.y (the configuration address, without instance keys)."""
+    return re.sub(r"\[[^\]]*\]", "", address)

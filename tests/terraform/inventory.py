@@ -14,7 +14,7 @@ Rules checked for every root besides the inventory's own lines: names, tags, buc
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,14 @@ def _subset_problems(expected: Any, actual: Any, path: str) -> list[str]:
     return [] if expected == actual else [f"{path}: expected {expected!r}, plan has {actual!r}"]
 
 
+def address_match(pattern: str, address: str) -> bool:
+    """`*` is the only wildcard (brackets are literal, as in module.x.aws_y.z["key"])."""
+    return re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), address) is not None
+
+
 def _excepted(inventory: dict[str, Any], rule: str, address: str) -> bool:
     patterns = (inventory.get("exceptions") or {}).get(rule) or {}
-    return any(fnmatch.fnmatchcase(address, pattern) for pattern in patterns)
+    return any(address_match(pattern, address) for pattern in patterns)
 
 
 def compare(summary: Summary, inventory: dict[str, Any]) -> list[str]:
@@ -66,7 +71,7 @@ def compare(summary: Summary, inventory: dict[str, Any]) -> list[str]:
         if want != have:
             problems.append(f"resources: {rtype}: inventory says {want}, plan creates {have}")
     for pattern, expected in (inventory.get("values") or {}).items():
-        addresses = summary.matching(pattern)
+        addresses = [a for a in summary.values if address_match(pattern, a)]
         if not addresses:
             problems.append(f"values: no resource in the plan matches {pattern}")
         for address in addresses:

@@ -8,7 +8,6 @@ dirs untouched and lets roots with an s3 backend plan with a local one (an *_ove
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import os
@@ -233,9 +232,6 @@ class Summary:
     counts: Counter[str]
     outputs: dict[str, Any]
     references: dict[str, dict[str, list[str]]]  # address -> argument -> referenced addresses
-
-    def matching(self, pattern: str) -> list[str]:
-        return [a for a in self.values if fnmatch.fnmatchcase(a, pattern)]
 
 
 def _walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -107,7 +107,7 @@ variable "crawlers" {
   description = "Crawler schedules (Glue cron expressions, null = on demand only) and the POS recrawl behaviour. Daily by default: dimension schemas and POS folder layout rarely change, and each crawl costs at least 10 DPU-minutes."
   type = object({
     jdbc_schedule        = optional(string, "cron(15 5 * * ? *)")
-    pos_schedule         = optional(string, "cron(30 5 * * ? *)")
+    pos_schedule         = optional(string) # null = on demand (an optional() default would replace an explicit null)
     pos_recrawl_behavior = optional(string, "CRAWL_NEW_FOLDERS_ONLY")
   })
   default = {}

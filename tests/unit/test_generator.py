@@ -37,6 +37,7 @@ from cinema_metrics.generator.config import Config
 
 PATH_RE = re.compile(r"^pos/site=(\d+)/date=(\d{4}-\d{2}-\d{2})/([A-Z]+\d+)_(\d{2})00\.jsonl$")
 AMOUNT_RE = re.compile(r'"net_amount":("?)(-?\d+\.\d{2})\1[,}]')
+OFFSET_RE = re.compile(r'"sold_at":"[^"]{19}([+-]\d\d:\d\d)"')
 ENUMS = {"channel": CHANNELS, "ticket_type": TICKET_TYPES, "category": CATEGORIES}
 START = date(2026, 3, 2)
 
@@ -226,7 +227,25 @@ def _lookups(
 def test_every_pos_line_is_valid_and_filed_where_the_layout_says(
     clean: tuple[Path, dict], dims: dict[str, list[dict[str, str]]]
 ) -> None:
-    root, summary = clean
+    assert_pos_conforms(*clean, dims)
+
+
+def test_pos_lines_conform_across_the_autumn_dst_change(tmp_path: Path) -> None:
+    # 2026-11-01: US clocks fall back (01:00-02:00 happens twice); Mexico City does not change.
+    out = tmp_path / "autumn"
+    summary = generate(
+        Config(sites=2, days=3, start=date(2026, 10, 31), seed=2, bad_rate=0.0), out, progress=False
+    )
+    dims = {table: read_csv(out, db, table)[1] for db, table in DIMENSIONS}
+    assert_pos_conforms(out, summary, dims)
+    ny = next(r["site_id"] for r in dims["sites"] if r["timezone"] == "America/New_York")
+    offsets = {
+        m.group(1) for p in out.glob(f"pos/site={ny}/**/*.jsonl") for m in OFFSET_RE.finditer(p.read_text())
+    }
+    assert offsets == {"-04:00", "-05:00"}
+
+
+def assert_pos_conforms(root: Path, summary: dict, dims: dict[str, list[dict[str, str]]]) -> None:
     site_zone, show_site, show_start = _lookups(dims)
     files = sorted(root.glob("pos/**/*.jsonl"))
     assert len(files) == summary["pos_files"]

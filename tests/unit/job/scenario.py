@@ -37,7 +37,8 @@ d = dt.date.fromisoformat
 N = None
 
 SITE_DAILY = {
-    # (site, date): sessions, capacity, admissions, paid, box, c_units, c_rev, total, txns, occ, atp, sph, attach, rps
+    # (site, date): sessions, capacity, admissions, paid, box, c_units, c_rev, total, txns,
+    #               occupancy, atp, spend_per_head, attach_rate, revenue_per_seat
     (1, d("2026-03-05")): (0, 0, 0, 0, D("0.00"), 0, D("0.00"), D("0.00"), 1, N, N, N, 0.0, N),
     (1, d("2026-03-06")): (
         2,

@@ -128,8 +128,8 @@ def test_killed_run_leftovers_are_ignored(spark, tmp_path):
 @pytest.mark.parametrize(
     ("file", "rows", "message"),
     [
-        ("ecr/screens.csv", lambda r: r + [dict(r[0], screen_id=99, site_id=7)], "row 4 (line 5)"),
-        ("ecr/showtimes.csv", lambda r: r + [dict(r[0])], "duplicate key showtime_id=1000"),
+        ("ecr/screens.csv", lambda r: [*r, dict(r[0], screen_id=99, site_id=7)], "row 4 (line 5)"),
+        ("ecr/showtimes.csv", lambda r: [*r, dict(r[0])], "duplicate key showtime_id=1000"),
         (
             "ecr/showtimes.csv",
             lambda r: [dict(r[0], status="maybe"), *r[1:]],
@@ -156,5 +156,5 @@ def test_missing_dimension_file(tmp_path):
     src = tmp_path / "src"
     write_snapshot(src, {})
     (src / "crm" / "loyalty_memberships.csv").unlink()
-    with pytest.raises(CliError, match="crm/loyalty_memberships.csv: file not found"):
+    with pytest.raises(CliError, match=r"crm/loyalty_memberships\.csv: file not found"):
         run_job(src, tmp_path / "out", progress=False)

@@ -261,6 +261,25 @@ def load_dimensions_mysql(url: str) -> dict[tuple[str, str], pd.DataFrame]:
     return tables
 
 
+def dimensions_from_frames(
+    frames: dict[tuple[str, str], pd.DataFrame], origin: str = "catalog"
+) -> Dimensions:
+    """Validate tables already read by someone else (Glue's catalog) exactly like the CSVs."""
+    tables = {}
+    for key in contract.DIMENSIONS:
+        if key not in frames:
+            raise CliError(f"{origin} {key[0]}.{key[1]}: table missing")
+        frame = frames[key]
+        records = (
+            (f"row {i}", {c: (None if pd.isna(v) else v) for c, v in rec.items()})
+            for i, rec in enumerate(frame.to_dict("records"), start=1)
+        )
+        tables[key] = _typed_frame(key, records, frame.columns, f"{origin} {key[0]}.{key[1]}")
+    dims = Dimensions(tables)
+    _check_rows(dims)
+    return dims
+
+
 def load_dimensions(sources: Path | None, mysql_url: str | None = None) -> Dimensions:
     """All six tables, from MySQL when a URL is given, else from the snapshot CSVs; validated."""
     if mysql_url:

@@ -95,14 +95,23 @@ def balanced_slices(files: Sequence[tuple[int, str, str, int]], slices: int) -> 
     return [row for b in buckets for row in b]
 
 
-def parse_local_files(spark, files: Sequence[tuple[int, str, str, int]], ctx_bc):
-    """DataFrame (SPARK_DDL) of every line of the given local files."""
+def parse_local_files(spark, files: Sequence[tuple[int, str, str, int]], ctx_bc, ship_content: bool = False):
+    """DataFrame (SPARK_DDL) of every line of the given local files.
+
+    ship_content: the driver reads the bytes and ships them to the tasks (a cluster whose
+    executors cannot see the driver's disk, e.g. Glue workers and a synced increment)."""
     total = sum(f[3] for f in files)
     cores = spark.sparkContext.defaultParallelism
     slices = max(1, min(len(files), max(cores * 2, total // (48 << 20))))
     ordered = balanced_slices(files, slices)
-    rdd = spark.sparkContext.parallelize(ordered, slices)
-    frame = spark.createDataFrame(rdd, "file_idx int, source_file string, path string")
+    if ship_content:
+        rows = [(i, rel, bytearray(Path(p).read_bytes())) for i, rel, p in ordered]
+        frame = spark.createDataFrame(
+            spark.sparkContext.parallelize(rows, slices), "file_idx int, source_file string, content binary"
+        )
+    else:
+        rdd = spark.sparkContext.parallelize(ordered, slices)
+        frame = spark.createDataFrame(rdd, "file_idx int, source_file string, path string")
 
     def run(batches):
         return parse_batches(batches, ctx_bc.value)
@@ -117,28 +126,3 @@ def parse_binary_files(spark, frame, ctx_bc):
         return parse_batches(batches, ctx_bc.value)
 
     return frame.mapInArrow(run, SPARK_DDL)
-
-
-def raw_of_lines(spark, wanted, files: dict[int, tuple[str, str]]):
-    """(file_idx, line_number, raw) for the wanted (file_idx, line_number) rows: re-reads their files."""
-    ids = sorted({r[0] for r in wanted.select("file_idx").distinct().collect()})
-    if not ids:
-        return None
-    rows = [(i, files[i][0], files[i][1]) for i in ids]
-    frame = spark.createDataFrame(rows, "file_idx int, source_file string, path string")
-
-    def run(batches):
-        for batch in batches:
-            d = batch.to_pydict()
-            for idx, rel, path in zip(d["file_idx"], d["source_file"], d["path"], strict=True):
-                out = list(parse.raw_lines(rel, Path(path).read_bytes()))
-                yield pa.RecordBatch.from_pydict(
-                    {
-                        "file_idx": pa.array([idx] * len(out), pa.int32()),
-                        "line_number": pa.array([n for n, _ in out], pa.int32()),
-                        "raw": pa.array([t for _, t in out], pa.string()),
-                    }
-                )
-
-    lines = frame.mapInArrow(run, "file_idx int, line_number int, raw string")
-    return wanted.join(lines, ["file_idx", "line_number"], "left")

@@ -25,7 +25,7 @@ import pandas as pd
 from cinema_metrics import contract
 from cinema_metrics.job import state as st
 from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
-from cinema_metrics.job.parse import EPOCH_DATE, Context
+from cinema_metrics.job.parse import EPOCH_DATE, Context, raw_lines
 from cinema_metrics.job.tables import (
     TABLES,
     DimFrames,
@@ -134,7 +134,14 @@ def _write_quarantine(rows, path: Path) -> None:
 
 
 def _parse_and_dedupe(
-    spark, files: list[PosFile], ctx: Context, m: st.Manifest, state: Path, run_id: str, prog
+    spark,
+    files: list[PosFile],
+    ctx: Context,
+    m: st.Manifest,
+    state: Path,
+    run_id: str,
+    prog,
+    ship_content: bool = False,
 ):
     """Parse new files, apply rule 11, write accepted lines under the run folder.
 
@@ -149,7 +156,7 @@ def _parse_and_dedupe(
     staging = str(rdir / "parsed")
     bc = spark.sparkContext.broadcast(ctx)
     specs = [(i, f.relpath, str(f.local), f.local.stat().st_size) for i, f in enumerate(files)]
-    read.parse_local_files(spark, specs, bc).write.mode("overwrite").parquet(staging)
+    read.parse_local_files(spark, specs, bc, ship_content).write.mode("overwrite").parquet(staging)
     prog.step("parse+validate (rules 1-10)", f"{len(files)} files")
     parsed = spark.read.parquet(staging)
     cand = parsed.where(F.col("reason").isNull())
@@ -222,15 +229,21 @@ def _parse_and_dedupe(
     accepted_n = lines_read - sum(counts.values())
 
     def quarantine_rows():
-        q = parsed.where(F.col("reason").isNotNull()).select(
-            "file_idx", "source_file", "line_number", "reason", "raw"
-        )
+        cols = ["file_idx", "source_file", "line_number", "reason", "raw"]
+        q = parsed.where(F.col("reason").isNotNull()).select(*cols)
         if n_dups:
-            d = read.raw_of_lines(spark, dups, {i: (f.relpath, str(f.local)) for i, f in enumerate(files)})
-            d = d.join(parsed.select("file_idx", "line_number", "source_file"), ["file_idx", "line_number"])
-            q = q.unionByName(d.withColumn("reason", F.lit("duplicate_line")).select(*q.columns))
-        q = q.orderBy("file_idx", "line_number").select("source_file", "line_number", "reason", "raw")
-        return (tuple(r) for r in q.toLocalIterator())
+            where = parsed.select("file_idx", "line_number", "source_file")
+            d = dups.join(where, ["file_idx", "line_number"])
+            d = d.withColumn("reason", F.lit("duplicate_line")).withColumn("raw", F.lit(None).cast("string"))
+            q = q.unionByName(d.select(*q.columns))
+        q = q.orderBy("file_idx", "line_number")
+        cached: tuple[int, dict[int, str]] = (-1, {})
+        for idx, rel, n, reason, raw in q.toLocalIterator():
+            if raw is None:  # a duplicate: its text was not kept, read it again (rows come file by file)
+                if cached[0] != idx:
+                    cached = (idx, dict(raw_lines(rel, files[idx].local.read_bytes())))
+                raw = cached[1].get(n, "")
+            yield rel, n, reason, raw
 
     return lines_read, accepted_n, counts, quarantine_rows, sorted(partitions), facts, dups
 
@@ -257,12 +270,14 @@ def run_job(
     mysql_url: str | None = None,
     pos_root: Path | None = None,
     recompute_all: bool = False,
+    dimensions: Dimensions | None = None,
+    ship_content: bool = False,
 ) -> dict[str, Any]:
     """Run the job once; return the run report (also written to <output>/run_report.json)."""
     prog = Progress(progress)
     output = Path(output)
     state = Path(state) if state is not None else output / "_state"
-    dims = load_dimensions(Path(sources) if sources is not None else None, mysql_url)
+    dims = dimensions or load_dimensions(Path(sources) if sources is not None else None, mysql_url)
     dimf = dim_frames(dims)
     ctx = build_context(dims, dimf)
     prog.step("dimensions", f"{len(dimf.shows)} showtimes, {len(ctx.members)} members")
@@ -295,7 +310,7 @@ def run_job(
     quarantine_path = output / "quarantine" / f"{run_id}.jsonl"
     if todo:
         lines_read, accepted_n, counts, qrows, partitions, facts, dups = _parse_and_dedupe(
-            spark, todo, ctx, m, state, run_id, prog
+            spark, todo, ctx, m, state, run_id, prog, ship_content
         )
         report["lines_read"] = lines_read
         report["lines_accepted"] = accepted_n

@@ -1,0 +1,359 @@
+"""`make demo`: the whole pipeline on this machine with no AWS account.
+
+Steps: local services (MariaDB + moto) -> `terraform apply` of terraform/local against the
+emulator -> synthetic data into MariaDB and the bucket's raw/pos/ prefix -> two incremental
+job runs (the second brings the rest of the files, a late file and a re-delivered one) ->
+curated Parquet and quarantine published to the bucket -> Athena views on DuckDB and the
+dashboard -> a summary. Every step runs the same command a user would type; a failing step
+stops the demo with its name, the reason and a hint, and stops the services it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+SERVICES = ROOT / "scripts" / "services" / "services.sh"
+TF_LOCAL = ROOT / "terraform" / "local"
+
+
+@dataclass
+class DemoConfig:
+    work: Path
+    services_dir: Path
+    sites: int = 3
+    days: int = 28
+    seed: int = 42
+    start: str = "2026-03-02"
+    mysql_port: int = 13306
+    moto_port: int = 15000
+    png: bool = True
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def mysql_url(self) -> str:
+        password = os.environ.get("CM_MYSQL_PASSWORD", "cinema-local")
+        return f"mysql://cinema:{password}@127.0.0.1:{self.mysql_port}"
+
+
+@dataclass
+class DemoState:
+    started_services: bool = False
+    tf: dict[str, object] = field(default_factory=dict)
+    resources: int = 0
+    reports: list[dict] = field(default_factory=list)
+    dashboard: str = ""
+
+
+class StepFailed(Exception):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _env(cfg: DemoConfig) -> dict[str, str]:
+    bin_dir = Path(sys.executable).parent
+    return dict(
+        os.environ,
+        CM_SERVICES_DIR=str(cfg.services_dir),
+        CM_MYSQL_PORT=str(cfg.mysql_port),
+        CM_MOTO_PORT=str(cfg.moto_port),
+        VENV=str(bin_dir.parent),
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        SPARK_LOCAL_IP="127.0.0.1",
+        TF_IN_AUTOMATION="1",
+        CHECKPOINT_DISABLE="1",
+        TF_CLI_CONFIG_FILE=os.environ.get("TF_CLI_CONFIG_FILE", str(ROOT / "build" / "terraformrc")),
+        TF_PLUGIN_CACHE_DIR=os.environ.get("TF_PLUGIN_CACHE_DIR", str(ROOT / ".local" / "tf-plugin-cache")),
+    )
+
+
+def _sh(cfg: DemoConfig, cmd: list[str], hint: str, *, cwd: Path = ROOT, quiet: bool = False) -> str:
+    """Run a command; on failure raise StepFailed with its last lines of output."""
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=_env(cfg),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if quiet else None,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout or "").strip().splitlines()[-8:])
+        raise StepFailed(f"`{' '.join(cmd[:3])} ...` exited {proc.returncode}\n{tail}", hint)
+    return proc.stdout or ""
+
+
+def _cli(cfg: DemoConfig, *args: str, hint: str, quiet: bool = False) -> str:
+    return _sh(cfg, [str(Path(sys.executable).parent / "cinema-metrics"), *args], hint, quiet=quiet)
+
+
+# ------------------------------------------------------------------------- the steps
+def step_services(cfg: DemoConfig, st: DemoState) -> str:
+    running = subprocess.run(
+        [str(SERVICES), "status"], env=_env(cfg), text=True, capture_output=True, check=False
+    ).stdout
+    st.started_services = "running" not in running
+    if st.started_services:
+        # A fresh moto is empty: a terraform state from an earlier emulator is stale.
+        shutil.rmtree(cfg.work / "terraform", ignore_errors=True)
+    _sh(
+        cfg,
+        [str(SERVICES), "up"],
+        "free the ports or set CM_MYSQL_PORT / CM_MOTO_PORT; see .local/services/*.log",
+    )
+    return f"MariaDB :{cfg.mysql_port}, moto {cfg.endpoint}"
+
+
+def step_terraform(cfg: DemoConfig, st: DemoState) -> str:
+    hint = "see the terraform output above; `make demo-clean` then `make demo` starts from scratch"
+    _sh(
+        cfg,
+        [sys.executable, "-m", "cinema_metrics.packaging", "--out", str(ROOT / "build" / "glue")],
+        hint,
+        quiet=True,
+    )
+    state_dir = cfg.work / "terraform"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    state = str(state_dir / "terraform.tfstate")
+    _sh(cfg, ["terraform", "init", "-input=false", "-backend=false"], hint, cwd=TF_LOCAL, quiet=True)
+    var = f"-var=aws_endpoint={cfg.endpoint}"
+    _sh(
+        cfg,
+        ["terraform", "apply", "-input=false", "-auto-approve", f"-state={state}", var],
+        hint,
+        cwd=TF_LOCAL,
+        quiet=True,
+    )
+    out = _sh(cfg, ["terraform", "output", "-json", f"-state={state}"], hint, cwd=TF_LOCAL, quiet=True)
+    st.tf = {k: v["value"] for k, v in json.loads(out).items()}
+    listed = _sh(cfg, ["terraform", "state", "list", f"-state={state}"], hint, cwd=TF_LOCAL, quiet=True)
+    st.resources = sum(
+        1 for line in listed.splitlines() if line and ".data." not in line and not line.startswith("data.")
+    )
+    return f"{st.resources} resources in the emulator (bucket {st.tf['bucket_name']})"
+
+
+def _sources(cfg: DemoConfig) -> Path:
+    return cfg.work / f"sources-s{cfg.sites}-d{cfg.days}-seed{cfg.seed}"
+
+
+def step_data(cfg: DemoConfig, st: DemoState) -> str:
+    src = _sources(cfg)
+    hint = "rerun with smaller --sites/--days, or `make demo-clean`"
+    if not (src / ".complete").exists():
+        _cli(
+            cfg,
+            "generate", "--out", str(src), "--sites", str(cfg.sites), "--days", str(cfg.days),
+            "--seed", str(cfg.seed), "--start", cfg.start,
+            hint=hint,
+        )  # fmt: skip
+        (src / ".complete").write_text("ok\n")
+    _cli(
+        cfg,
+        "load-mysql",
+        "--sources",
+        str(src),
+        "--port",
+        str(cfg.mysql_port),
+        hint="is MariaDB up? `make services-up`",
+    )
+    return f"snapshot {src.relative_to(ROOT)} loaded into MariaDB (ecr, crm)"
+
+
+def _pos_files(src: Path) -> list[Path]:
+    return sorted(
+        p for p in (src / "pos").rglob("*") if p.is_file() and p.name.endswith((".jsonl", ".jsonl.gz"))
+    )
+
+
+def _split(files: list[Path], src: Path) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """Run 1: everything but the last two days and one early 'late' file. Run 2: the rest,
+    the late file, and a re-delivery of a run-1 file under a new name (its lines are
+    duplicates)."""
+    rel = [(p, p.relative_to(src / "pos").as_posix()) for p in files]
+    dates = sorted({r.split("date=")[1].split("/")[0] for _, r in rel if "date=" in r})
+    cutoff = dates[-2] if len(dates) >= 2 else dates[-1]
+    first = [x for x in rel if not ("date=" in x[1] and x[1].split("date=")[1][:10] >= cutoff)]
+    rest = [x for x in rel if x not in first]
+    late = first.pop(len(first) // 3)
+    again = first[len(first) // 2]
+    name = again[1].replace(".jsonl", ".redelivered.jsonl")
+    return first, [*rest, late, (again[0], name)]
+
+
+def _upload(cfg: DemoConfig, st: DemoState, batch: list[tuple[Path, str]]) -> None:
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=cfg.endpoint, region_name="us-east-1")
+    prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
+    for path, key in batch:
+        s3.upload_file(str(path), str(st.tf["bucket_name"]), prefix + key)
+
+
+def _run_job(cfg: DemoConfig, st: DemoState, n: int) -> dict:
+    out = cfg.work / "output"
+    bucket = st.tf["bucket_name"]
+    prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
+    table_prefix = f"{st.tf.get('name_prefix', 'cinema-local')}-"
+    _cli(
+        cfg,
+        "run", "--mysql", cfg.mysql_url, "--pos-s3", f"s3://{bucket}/{prefix}",
+        "--aws-endpoint", cfg.endpoint, "--dynamodb-endpoint", cfg.endpoint,
+        "--table-prefix", table_prefix, "--output", str(out),
+        hint="the job's message above names the problem (file, row); fix the data or `make demo-clean`",
+    )  # fmt: skip
+    report = json.loads((out / "run_report.json").read_text())
+    (out / f"run_report.{n}.json").write_text(json.dumps(report, indent=2))
+    st.reports.append(report)
+    return report
+
+
+def step_runs(cfg: DemoConfig, st: DemoState) -> str:
+    shutil.rmtree(cfg.work / "output", ignore_errors=True)  # each demo replays both runs
+    src = _sources(cfg)
+    first, second = _split(_pos_files(src), src)
+    _upload(cfg, st, first)
+    r1 = _run_job(cfg, st, 1)
+    _upload(cfg, st, second)
+    r2 = _run_job(cfg, st, 2)
+    return (
+        f"run 1: {r1['files_read']} files, {r1['lines_read']} lines; "
+        f"run 2: {r2['files_read']} files (incl. a late and a re-delivered one), {r2['lines_read']} lines"
+    )
+
+
+def step_publish(cfg: DemoConfig, st: DemoState) -> str:
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=cfg.endpoint, region_name="us-east-1")
+    out = cfg.work / "output"
+    prefixes = st.tf.get("prefixes", {})
+    curated = str(prefixes.get("curated", "curated/"))  # type: ignore[union-attr]
+    n = 0
+    for folder in ("metrics", "quarantine"):
+        for p in sorted((out / folder).rglob("*")):
+            if p.is_file() and not p.name.startswith((".", "_")):
+                s3.upload_file(str(p), str(st.tf["bucket_name"]), curated + p.relative_to(out).as_posix())
+                n += 1
+    return f"{n} curated Parquet/quarantine objects in s3://{st.tf['bucket_name']}/{curated}"
+
+
+def step_dashboard(cfg: DemoConfig, st: DemoState) -> str:
+    args = ["dashboard", "--output", str(cfg.work / "output")]
+    if not cfg.png:
+        args.append("--no-png")
+    _cli(cfg, *args, hint="is chromium installed? `make install` installs it", quiet=True)
+    st.dashboard = str((cfg.work / "output" / "dashboard" / "index.html").relative_to(ROOT))
+    return st.dashboard
+
+
+STEPS: list[tuple[str, Callable[[DemoConfig, DemoState], str]]] = [
+    ("start MariaDB and the moto AWS emulator", step_services),
+    ("terraform apply terraform/local against the emulator", step_terraform),
+    ("generate the synthetic cinema data, load ECR/CRM into MariaDB", step_data),
+    ("two incremental job runs: MariaDB + S3 in, DynamoDB + Parquet out", step_runs),
+    ("publish curated Parquet and quarantine to the bucket", step_publish),
+    ("Athena views on DuckDB, dashboard HTML and PNG", step_dashboard),
+]
+
+
+# ------------------------------------------------------------------------- summary
+def summary(cfg: DemoConfig, st: DemoState) -> str:
+    import pyarrow.dataset as ds
+
+    out = cfg.work / "output"
+    lines = [f"resources applied to the emulator: {st.resources}"]
+    for i, r in enumerate(st.reports, 1):
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(r["quarantined_by_reason"].items()) if v) or "none"
+        lines.append(
+            f"run {i}: read {r['lines_read']}, accepted {r['lines_accepted']}, "
+            f"quarantined {r['lines_quarantined']} ({reasons})"
+        )
+    tables = st.reports[-1]["tables"] if st.reports else {}
+    lines.append("rows per metric table: " + ", ".join(f"{k} {v}" for k, v in tables.items()))
+    sd = (
+        ds.dataset(out / "metrics" / "site_daily", format="parquet", partitioning="hive")
+        .to_table()
+        .to_pandas()
+    )
+    last = sd["business_date"].max()
+    day = sd[sd["business_date"] == last]
+    adm, cap = int(day["admissions"].sum()), int(day["capacity"].sum())
+    box, paid = float(day["box_office"].sum()), int(day["paid_admissions"].sum())
+    atp = box / paid if paid else float("nan")
+    occ = adm / cap if cap else float("nan")
+    lines.append(
+        f"last business day {last}: admissions {adm:,}, box office ${box:,.2f}, "
+        f"ATP ${atp:.2f}, occupancy {occ:.1%}"
+    )
+    lines.append(f"dashboard: {st.dashboard} (and index.png beside it)")
+    lines.append("stop the services: make services-down   |   remove everything: make demo-clean")
+    return "\n".join(lines)
+
+
+def clean(cfg: DemoConfig) -> int:
+    subprocess.run([str(SERVICES), "down"], env=_env(cfg), check=False)
+    shutil.rmtree(cfg.work, ignore_errors=True)
+    shutil.rmtree(cfg.services_dir, ignore_errors=True)
+    print(f"demo-clean: removed {cfg.work.relative_to(ROOT)} and {cfg.services_dir.relative_to(ROOT)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0])
+    p.add_argument("--sites", type=int, default=3)
+    p.add_argument("--days", type=int, default=28)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--work", type=Path, default=ROOT / ".local" / "demo")
+    p.add_argument("--services-dir", type=Path, default=ROOT / ".local" / "services")
+    p.add_argument("--mysql-port", type=int, default=int(os.environ.get("CM_MYSQL_PORT", "13306")))
+    p.add_argument("--moto-port", type=int, default=int(os.environ.get("CM_MOTO_PORT", "15000")))
+    p.add_argument("--no-png", action="store_true", help="skip the PNG screenshot")
+    p.add_argument("--clean", action="store_true", help="remove everything the demo made")
+    a = p.parse_args(argv)
+    cfg = DemoConfig(
+        work=a.work.resolve(), services_dir=a.services_dir.resolve(), sites=a.sites, days=a.days, seed=a.seed,
+        mysql_port=a.mysql_port, moto_port=a.moto_port, png=not a.no_png,
+    )  # fmt: skip
+    if a.clean:
+        return clean(cfg)
+    cfg.work.mkdir(parents=True, exist_ok=True)
+    st = DemoState()
+    t0 = time.monotonic()
+    for i, (title, fn) in enumerate(STEPS, 1):
+        print(f"==> [{i}/{len(STEPS)}] {title}", flush=True)
+        t = time.monotonic()
+        try:
+            what = fn(cfg, st)
+        except Exception as exc:  # every failure ends the demo the same way
+            hint = (
+                exc.hint if isinstance(exc, StepFailed) else "rerun with `make demo`; see the message above"
+            )
+            print(f"\ndemo failed at step {i} ({title}):\n  {exc}\nhint: {hint}", file=sys.stderr)
+            if st.started_services:
+                print("stopping the services this demo started", file=sys.stderr)
+                subprocess.run([str(SERVICES), "down"], env=_env(cfg), check=False)
+            return 1
+        print(f"    {what}  ({time.monotonic() - t:.0f} s)", flush=True)
+    print(f"\n==> demo finished in {time.monotonic() - t0:.0f} s\n{summary(cfg, st)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

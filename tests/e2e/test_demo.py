@@ -1,0 +1,114 @@
+"""The demo's path end to end on a small data set (issue 7).
+
+MariaDB and moto come from the session fixture; the demo applies terraform/local to that
+moto, loads MariaDB and S3, runs the job twice and renders the dashboard. Then: DynamoDB
+items equal the Parquet tables key for key, quarantine reconciles, the dashboard renders.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import boto3
+import pyarrow.dataset as ds
+import pytest
+
+from cinema_metrics import contract
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo(services, aws_env, tmp_path_factory) -> tuple[Path, str]:
+    work = tmp_path_factory.mktemp("demo")
+    cmd = [
+        sys.executable, "-m", "cinema_metrics.demo", "--sites", "2", "--days", "9", "--work", str(work),
+        "--services-dir", str(ROOT / ".local" / "test-services"),
+        "--mysql-port", str(services.mysql_port), "--moto-port", services.aws_endpoint.rsplit(":", 1)[1],
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, timeout=900)
+    assert proc.returncode == 0, f"demo failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return work, proc.stdout
+
+
+def _parquet_rows(out: Path, table: str) -> dict[tuple, dict]:
+    t = contract.METRIC_TABLES[table]
+    frame = ds.dataset(out / "metrics" / table, format="parquet", partitioning="hive").to_table().to_pandas()
+    rows = {}
+    for rec in frame.to_dict("records"):
+        rows[tuple(str(rec[k]) for k in t.key)] = rec
+    return rows
+
+
+def _same(parquet_value, item_value) -> bool:
+    if parquet_value is None or (isinstance(parquet_value, float) and parquet_value != parquet_value):
+        return item_value is None
+    if isinstance(item_value, Decimal):
+        return abs(float(item_value) - float(parquet_value)) < 1e-9
+    return str(item_value) == str(parquet_value)
+
+
+def test_summary_is_printed(demo):
+    _, stdout = demo
+    for needle in ("resources applied to the emulator", "run 1: read", "run 2: read", "rows per metric table",
+                   "last business day", "dashboard:", "make services-down"):  # fmt: skip
+        assert needle in stdout, f"missing {needle!r} in the demo summary"
+
+
+def test_dynamodb_equals_parquet_key_for_key(demo, services):
+    work, _ = demo
+    out = work / "output"
+    ddb = boto3.resource("dynamodb", endpoint_url=services.aws_endpoint, region_name="us-east-1")
+    for name, table in contract.METRIC_TABLES.items():
+        parquet = _parquet_rows(out, name)
+        assert parquet, f"{name}: no Parquet rows"
+        items, kwargs = [], {}
+        dtable = ddb.Table(f"cinema-local-{name}")
+        while True:
+            page = dtable.scan(**kwargs)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        by_key = {tuple(str(i[k]) for k in table.key): i for i in items}
+        assert set(by_key) == set(parquet), f"{name}: DynamoDB keys differ from Parquet keys"
+        for key, rec in parquet.items():
+            item = by_key[key]
+            for col in table.columns:
+                assert _same(rec[col], item.get(col)), (
+                    f"{name} {key} {col}: {rec[col]!r} vs {item.get(col)!r}"
+                )
+
+
+def test_quarantine_reconciles(demo):
+    work, _ = demo
+    out = work / "output"
+    reports = [json.loads((out / f"run_report.{n}.json").read_text()) for n in (1, 2)]
+    for r in reports:
+        assert r["lines_read"] == r["lines_accepted"] + r["lines_quarantined"]
+        assert sum(r["quarantined_by_reason"].values()) == r["lines_quarantined"]
+    records = [
+        json.loads(line)
+        for f in sorted((out / "quarantine").rglob("*.jsonl"))
+        for line in f.read_text().splitlines()
+    ]
+    assert len(records) == sum(r["lines_quarantined"] for r in reports)
+    # The second run re-delivers a file already read: every one of its lines is a duplicate.
+    assert reports[1]["quarantined_by_reason"].get("duplicate_line", 0) > 0
+    assert {"source_file", "line_number", "reason", "raw"} <= set(records[0])
+
+
+def test_dashboard_renders(demo):
+    work, _ = demo
+    html = work / "output" / "dashboard" / "index.html"
+    png = work / "output" / "dashboard" / "index.png"
+    assert html.stat().st_size > 10_000 and "<svg" in html.read_text()
+    from PIL import Image
+
+    img = Image.open(png).convert("L")
+    lo, hi = img.getextrema()
+    assert hi - lo > 50, "the dashboard PNG is blank"

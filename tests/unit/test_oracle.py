@@ -41,6 +41,9 @@ _DEFAULTS = {
 }
 
 
+_ENUM_DEFAULTS = {"format": "standard", "tier": "basic", "status": "scheduled"}
+
+
 def _write_csv(path: Path, db: str, table: str, rows: list[dict]) -> None:
     schema = contract.DIMENSIONS[(db, table)]
     nullable = contract.NULLABLE.get((db, table), frozenset())
@@ -50,6 +53,7 @@ def _write_csv(path: Path, db: str, table: str, rows: list[dict]) -> None:
         w.writeheader()
         for r in rows:
             full = {c: ("" if c in nullable else _DEFAULTS[t]) for c, t in schema.items()}
+            full.update({k: v for k, v in _ENUM_DEFAULTS.items() if k in schema})
             full.update({k: "" if v is None else v for k, v in r.items()})
             w.writerow(full)
 
@@ -158,8 +162,11 @@ def money(s: str) -> Decimal:
 
 
 # ---------------------------------------------------------------- scenario A: one busy night
-@pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> OracleResult:
+Case = tuple[list[dict], dict[str, list[dict | str]], list[dict]]
+
+
+def night_case() -> Case:
+    """Scenario A: one busy night at site 1 (New York)."""
     showtimes = [
         st(1001, 10, 100, "2026-03-13 19:00:00"),
         st(1002, 11, 100, "2026-03-14 00:30:00"),  # 00:30 on Saturday belongs to Friday 03-13
@@ -182,7 +189,155 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> OracleResult:
             ticket("T8", 1, 1, "2026-03-13T12:00:00-04:00", 1004, 1, 10.00),
         ]
     }
-    return compute(snapshot(tmp_path_factory.mktemp("night"), showtimes, pos), workers=1)
+    return showtimes, pos, []
+
+
+def weeks_case() -> Case:
+    """Scenario B: film 300's weeks; released Wed 03-11, so week 1 starts Fri 03-06."""
+    showtimes = [
+        st(3001, 20, 300, "2026-03-07 20:00:00"),  # week 03-06 (1)
+        st(3002, 20, 300, "2026-03-14 20:00:00"),  # week 03-13 (2)
+        st(3003, 10, 300, "2026-03-20 02:00:00"),  # business Thu 03-19: still week 2, site 1
+        st(3004, 20, 300, "2026-03-27 20:00:00"),  # week 03-27 (4); week 3 has no row
+        st(3005, 20, 300, "2026-04-03 20:00:00"),  # week 04-03 (5)
+    ]
+    pos = {
+        "w.jsonl": [
+            ticket("A", 1, 2, "2026-03-07T19:00:00-06:00", 3001, 4, 40.00),
+            ticket("B", 1, 2, "2026-03-14T19:00:00-06:00", 3002, 3, 30.00),
+            ticket("C", 1, 1, "2026-03-19T21:00:00-04:00", 3003, 2, 20.00),
+            ticket("D", 1, 2, "2026-03-27T19:00:00-06:00", 3004, 1, 0, ticket_type="comp"),
+            ticket("E", 1, 2, "2026-04-03T19:00:00-06:00", 3005, 1, 8.00),
+        ]
+    }
+    return showtimes, pos, []
+
+
+def tz_case() -> Case:
+    """Scenario C: two time zones and both DST changes of 2026."""
+    pos = {
+        "tz.jsonl": [
+            # New York springs forward at 07:00Z on 2026-03-08 (02:00 EST -> 03:00 EDT).
+            conc("N1", 1, 1, "2026-03-08T06:30:00Z", 1, 1.00),  # 01:30 EST -> 03-07, hour 1
+            conc("N2", 1, 1, "2026-03-08T07:30:00Z", 1, 2.00),  # 03:30 EDT -> 03-07, hour 3
+            conc("N3", 1, 1, "2026-03-08T10:30:00Z", 1, 4.00),  # 06:30 EDT -> 03-08, hour 6
+            # and falls back at 06:00Z on 2026-11-01: 01:30 happens twice, both in hour 1 of 10-31.
+            conc("N4", 1, 1, "2026-11-01T05:30:00Z", 1, 1.00),
+            conc("N5", 1, 1, "2026-11-01T01:30:00-05:00", 1, 2.00),
+            # Mexico City (UTC-6 all year): the line's own offset does not matter, the site's zone does.
+            conc("M1", 1, 2, "2026-03-08T11:30:00Z", 1, 1.00),  # 05:30 -> 03-07, hour 5
+            conc("M2", 1, 2, "2026-03-08T08:30:00-04:00", 1, 2.00),  # 12:30Z = 06:30 -> 03-08, hour 6
+        ]
+    }
+    return [st(1, 10, 100, "2026-03-08 12:00:00")], pos, []
+
+
+def loyalty_case() -> Case:
+    """Scenario D: members joining and leaving mid-day, returning within 30 days."""
+    memberships = [
+        {"customer_id": 501, "joined_at": "2026-01-01 00:00:00"},
+        {"customer_id": 502, "joined_at": "2026-01-01 00:00:00", "cancelled_at": "2026-03-13 20:00:00"},
+        {"customer_id": 503, "joined_at": "2026-03-13 23:00:00"},
+        {"customer_id": 505, "joined_at": "2026-01-01 00:00:00"},
+        {"customer_id": 506, "joined_at": "2026-01-01 00:00:00"},
+    ]
+    showtimes = [
+        st(4001, 10, 100, "2026-03-13 19:00:00"),
+        st(4002, 10, 100, "2026-02-20 19:00:00"),
+        st(4003, 10, 100, "2026-02-10 19:00:00"),  # D - 31: outside the window
+        st(4004, 20, 100, "2026-03-01 19:00:00"),  # another site, inside the window
+        st(4005, 10, 100, "2026-03-12 19:00:00"),  # D - 1
+    ]
+    pos = {
+        "l.jsonl": [
+            ticket("L1", 1, 1, "2026-03-13T10:00:00-04:00", 4001, 2, 20.00, customer_id=501),
+            conc("L1", 2, 1, "2026-03-13T19:00:00-04:00", 1, 6.00, customer_id=501),
+            ticket("L0", 1, 2, "2026-03-01T12:00:00-06:00", 4004, 1, 10.00, customer_id=501),
+            # 502 is a member until 20:00Z: the 15:00 EDT ticket counts, the 17:00 EDT snack does not.
+            ticket("L2", 1, 1, "2026-03-13T15:00:00-04:00", 4001, 1, 10.00, customer_id=502),
+            conc("L2b", 1, 1, "2026-03-13T17:00:00-04:00", 1, 5.00, customer_id=502),
+            ticket("L2c", 1, 1, "2026-02-10T12:00:00-05:00", 4003, 1, 10.00, customer_id=502),
+            # 503 joins at 23:00Z: the 18:00 EDT ticket is not a member line, the 20:00 EDT snack is.
+            ticket("L3", 1, 1, "2026-03-13T18:00:00-04:00", 4001, 1, 10.00, customer_id=503),
+            conc("L3b", 1, 1, "2026-03-13T20:00:00-04:00", 1, 4.00, customer_id=503),
+            ticket("L4", 1, 1, "2026-03-13T11:00:00-04:00", 4001, 1, 10.00, customer_id=504),
+            ticket("L5a", 1, 1, "2026-02-20T10:00:00-05:00", 4002, 1, 10.00, customer_id=505),
+            ticket("L5b", 1, 1, "2026-03-13T12:00:00-04:00", 4001, -1, -10.00, customer_id=505),  # refund
+            ticket("L6a", 1, 1, "2026-03-12T10:00:00-04:00", 4005, 1, 10.00, customer_id=506),
+            ticket("L6b", 1, 1, "2026-03-13T10:30:00-04:00", 4001, 1, 10.00, customer_id=506),
+        ]
+    }
+    return showtimes, pos, memberships
+
+
+def reasons_case() -> Case:
+    """Every reason code, in rule order; file b is read after file a."""
+    good = ticket("Q", 1, 1, "2026-03-13T18:00:00-04:00", 1001, 1, 10.00)
+
+    def variant(n: int, **changes) -> dict:
+        line = dict(good, line_no=n)
+        for k, v in changes.items():
+            if v is ...:
+                line.pop(k)
+            else:
+                line[k] = v
+        return line
+
+    showtimes = [st(1001, 10, 100, "2026-03-13 19:00:00"), st(2001, 20, 100, "2026-03-13 19:00:00")]
+    first = [
+        "not json at all",  # 1 malformed_json
+        "[1, 2]",  # 2 malformed_json: not an object
+        json.dumps(variant(3, sku=...)),  # 3 missing_field
+        json.dumps(variant(4, ticket_type=None, quantity="two")),  # 4 missing_field before bad_type
+        json.dumps(variant(5, quantity="two")),  # 5 bad_type
+        json.dumps(variant(6, line_no=1.5)),  # 6 bad_type
+        json.dumps(variant(7, channel="drone")),  # 7 bad_type
+        json.dumps(variant(8, ticket_type="vip", sold_at="yesterday")),  # 8 bad_type before timestamp
+        json.dumps(variant(9, sold_at="2026-03-13T18:00:00")),  # 9 bad_timestamp: no offset
+        json.dumps(variant(10, sold_at="2026-02-30T18:00:00Z", site_id=9)),  # 10 bad_timestamp first
+        json.dumps(variant(11, site_id=9, item_type="merch")),  # 11 unknown_site before item type
+        json.dumps(variant(12, item_type="merch")),  # 12 unknown_item_type
+        json.dumps(variant(13, showtime_id=999)),  # 13 unknown_showtime
+        json.dumps(variant(14, showtime_id=2001)),  # 14 site_mismatch (showtime at site 2)
+        json.dumps(variant(15, quantity=0, net_amount=-1)),  # 15 bad_quantity before bad_amount
+        json.dumps(variant(16, quantity=2, net_amount="-20.00")),  # 16 bad_amount
+        json.dumps(variant(17)),  # 17 accepted: the first copy of (Q, 17)
+        json.dumps(variant(17)),  # 18 duplicate_line in the same file
+        json.dumps(variant(19, net_amount=-5)),  # 19 bad_amount: not accepted, so not "first"
+        json.dumps(variant(19, net_amount="5")),  # 20 accepted (numeric string amount)
+        json.dumps(variant(21, customer_id="7")),  # 21 bad_type: customer_id is an integer or null
+        json.dumps({**variant(22), "loyalty_tier": "gold"}),  # 22 accepted: unknown fields are ignored
+        "",  # 23 malformed_json: an empty line is not a JSON object
+        '{"transaction_id": "Q", "line_no": NaN}',  # 24 malformed_json: NaN is not JSON
+    ]
+    second = [json.dumps(variant(17)), json.dumps(variant(25))]  # 1 duplicate_line across files, 2 ok
+    pos = {"a/2026-03-13.jsonl": first, "b/2026-03-13.jsonl.gz": second}
+    return showtimes, pos, []
+
+
+def edge_case_snapshot(root: Path) -> Path:
+    """All scenarios in one snapshot (ids do not clash), for comparing the job with the oracle."""
+    showtimes: dict[int, dict] = {}
+    pos: dict[str, list[dict | str]] = {}
+    members: list[dict] = []
+    for name, case in (
+        ("night", night_case),
+        ("weeks", weeks_case),
+        ("tz", tz_case),
+        ("loyalty", loyalty_case),
+        ("reasons", reasons_case),
+    ):
+        s, p, m = case()
+        showtimes.update({x["showtime_id"]: x for x in s})
+        pos.update({f"{name}/{rel}": lines for rel, lines in p.items()})
+        members.extend(m)
+    return snapshot(root, list(showtimes.values()), pos, members)
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory) -> OracleResult:
+    showtimes, pos, members = night_case()
+    return compute(snapshot(tmp_path_factory.mktemp("night"), showtimes, pos, members), workers=1)
 
 
 def test_site_daily_refunds_comps_late_show_advance_sale(night: OracleResult) -> None:
@@ -296,22 +451,7 @@ def test_loyalty_keys_equal_site_daily(night: OracleResult) -> None:
 # ---------------------------------------------------------------- scenario B: a film's weeks
 def test_film_weekly_weeks_wow_and_ltd(tmp_path: Path) -> None:
     # Film 300 is released Wed 03-11: release week starts Fri 03-06 (week 1).
-    showtimes = [
-        st(3001, 20, 300, "2026-03-07 20:00:00"),  # week 03-06 (1)
-        st(3002, 20, 300, "2026-03-14 20:00:00"),  # week 03-13 (2)
-        st(3003, 10, 300, "2026-03-20 02:00:00"),  # business Thu 03-19: still week 2, site 1
-        st(3004, 20, 300, "2026-03-27 20:00:00"),  # week 03-27 (4); week 3 has no row
-        st(3005, 20, 300, "2026-04-03 20:00:00"),  # week 04-03 (5)
-    ]
-    pos = {
-        "w.jsonl": [
-            ticket("A", 1, 2, "2026-03-07T19:00:00-06:00", 3001, 4, 40.00),
-            ticket("B", 1, 2, "2026-03-14T19:00:00-06:00", 3002, 3, 30.00),
-            ticket("C", 1, 1, "2026-03-19T21:00:00-04:00", 3003, 2, 20.00),
-            ticket("D", 1, 2, "2026-03-27T19:00:00-06:00", 3004, 1, 0, ticket_type="comp"),
-            ticket("E", 1, 2, "2026-04-03T19:00:00-06:00", 3005, 1, 8.00),
-        ]
-    }
+    showtimes, pos, _ = weeks_case()
     res = compute(snapshot(tmp_path, showtimes, pos), workers=1)
     expected = {  # week_start: (week_number, box_office, wow_change, ltd, sessions, screens, sites, psa)
         "2026-03-06": (1, "40.00", None, "40.00", 1, 1, 1, 40.0),
@@ -332,21 +472,8 @@ def test_film_weekly_weeks_wow_and_ltd(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- scenario C: time zones and DST
 def test_time_zones_and_dst_days(tmp_path: Path) -> None:
-    pos = {
-        "tz.jsonl": [
-            # New York springs forward at 07:00Z on 2026-03-08 (02:00 EST -> 03:00 EDT).
-            conc("N1", 1, 1, "2026-03-08T06:30:00Z", 1, 1.00),  # 01:30 EST -> 03-07, hour 1
-            conc("N2", 1, 1, "2026-03-08T07:30:00Z", 1, 2.00),  # 03:30 EDT -> 03-07, hour 3
-            conc("N3", 1, 1, "2026-03-08T10:30:00Z", 1, 4.00),  # 06:30 EDT -> 03-08, hour 6
-            # and falls back at 06:00Z on 2026-11-01: 01:30 happens twice, both in hour 1 of 10-31.
-            conc("N4", 1, 1, "2026-11-01T05:30:00Z", 1, 1.00),
-            conc("N5", 1, 1, "2026-11-01T01:30:00-05:00", 1, 2.00),
-            # Mexico City (UTC-6 all year): the line's own offset does not matter, the site's zone does.
-            conc("M1", 1, 2, "2026-03-08T11:30:00Z", 1, 1.00),  # 05:30 -> 03-07, hour 5
-            conc("M2", 1, 2, "2026-03-08T08:30:00-04:00", 1, 2.00),  # 12:30Z = 06:30 -> 03-08, hour 6
-        ]
-    }
-    res = compute(snapshot(tmp_path, [st(1, 10, 100, "2026-03-08 12:00:00")], pos), workers=1)
+    showtimes, pos, _ = tz_case()
+    res = compute(snapshot(tmp_path, showtimes, pos), workers=1)
     expected = {
         (1, "2026-03-07", 1): "1.00",
         (1, "2026-03-07", 3): "2.00",
@@ -368,39 +495,7 @@ def test_time_zones_and_dst_days(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- scenario D: loyalty
 def test_loyalty_daily_members_and_returning(tmp_path: Path) -> None:
-    memberships = [
-        {"customer_id": 501, "joined_at": "2026-01-01 00:00:00"},
-        {"customer_id": 502, "joined_at": "2026-01-01 00:00:00", "cancelled_at": "2026-03-13 20:00:00"},
-        {"customer_id": 503, "joined_at": "2026-03-13 23:00:00"},
-        {"customer_id": 505, "joined_at": "2026-01-01 00:00:00"},
-        {"customer_id": 506, "joined_at": "2026-01-01 00:00:00"},
-    ]
-    showtimes = [
-        st(4001, 10, 100, "2026-03-13 19:00:00"),
-        st(4002, 10, 100, "2026-02-20 19:00:00"),
-        st(4003, 10, 100, "2026-02-10 19:00:00"),  # D - 31: outside the window
-        st(4004, 20, 100, "2026-03-01 19:00:00"),  # another site, inside the window
-        st(4005, 10, 100, "2026-03-12 19:00:00"),  # D - 1
-    ]
-    pos = {
-        "l.jsonl": [
-            ticket("L1", 1, 1, "2026-03-13T10:00:00-04:00", 4001, 2, 20.00, customer_id=501),
-            conc("L1", 2, 1, "2026-03-13T19:00:00-04:00", 1, 6.00, customer_id=501),
-            ticket("L0", 1, 2, "2026-03-01T12:00:00-06:00", 4004, 1, 10.00, customer_id=501),
-            # 502 is a member until 20:00Z: the 15:00 EDT ticket counts, the 17:00 EDT snack does not.
-            ticket("L2", 1, 1, "2026-03-13T15:00:00-04:00", 4001, 1, 10.00, customer_id=502),
-            conc("L2b", 1, 1, "2026-03-13T17:00:00-04:00", 1, 5.00, customer_id=502),
-            ticket("L2c", 1, 1, "2026-02-10T12:00:00-05:00", 4003, 1, 10.00, customer_id=502),
-            # 503 joins at 23:00Z: the 18:00 EDT ticket is not a member line, the 20:00 EDT snack is.
-            ticket("L3", 1, 1, "2026-03-13T18:00:00-04:00", 4001, 1, 10.00, customer_id=503),
-            conc("L3b", 1, 1, "2026-03-13T20:00:00-04:00", 1, 4.00, customer_id=503),
-            ticket("L4", 1, 1, "2026-03-13T11:00:00-04:00", 4001, 1, 10.00, customer_id=504),
-            ticket("L5a", 1, 1, "2026-02-20T10:00:00-05:00", 4002, 1, 10.00, customer_id=505),
-            ticket("L5b", 1, 1, "2026-03-13T12:00:00-04:00", 4001, -1, -10.00, customer_id=505),  # refund
-            ticket("L6a", 1, 1, "2026-03-12T10:00:00-04:00", 4005, 1, 10.00, customer_id=506),
-            ticket("L6b", 1, 1, "2026-03-13T10:30:00-04:00", 4001, 1, 10.00, customer_id=506),
-        ]
-    }
+    showtimes, pos, memberships = loyalty_case()
     res = compute(snapshot(tmp_path, showtimes, pos, memberships), workers=1)
     r = row(res, "loyalty_daily", site_id=1, business_date="2026-03-13")
     # admissions: 501 2, 502 1, 503 1, 504 1, 505 -1, 506 1 = 5; member: 501 2 + 502 1 - 505 1 + 506 1 = 3
@@ -417,46 +512,7 @@ def test_loyalty_daily_members_and_returning(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- quarantine: every reason code
 def test_every_reason_code_in_order(tmp_path: Path) -> None:
-    good = ticket("Q", 1, 1, "2026-03-13T18:00:00-04:00", 1001, 1, 10.00)
-
-    def variant(n: int, **changes) -> dict:
-        line = dict(good, line_no=n)
-        for k, v in changes.items():
-            if v is ...:
-                line.pop(k)
-            else:
-                line[k] = v
-        return line
-
-    showtimes = [st(1001, 10, 100, "2026-03-13 19:00:00"), st(2001, 20, 100, "2026-03-13 19:00:00")]
-    first = [
-        "not json at all",  # 1 malformed_json
-        "[1, 2]",  # 2 malformed_json: not an object
-        json.dumps(variant(3, sku=...)),  # 3 missing_field
-        json.dumps(variant(4, ticket_type=None, quantity="two")),  # 4 missing_field before bad_type
-        json.dumps(variant(5, quantity="two")),  # 5 bad_type
-        json.dumps(variant(6, line_no=1.5)),  # 6 bad_type
-        json.dumps(variant(7, channel="drone")),  # 7 bad_type
-        json.dumps(variant(8, ticket_type="vip", sold_at="yesterday")),  # 8 bad_type before timestamp
-        json.dumps(variant(9, sold_at="2026-03-13T18:00:00")),  # 9 bad_timestamp: no offset
-        json.dumps(variant(10, sold_at="2026-02-30T18:00:00Z", site_id=9)),  # 10 bad_timestamp first
-        json.dumps(variant(11, site_id=9, item_type="merch")),  # 11 unknown_site before item type
-        json.dumps(variant(12, item_type="merch")),  # 12 unknown_item_type
-        json.dumps(variant(13, showtime_id=999)),  # 13 unknown_showtime
-        json.dumps(variant(14, showtime_id=2001)),  # 14 site_mismatch (showtime at site 2)
-        json.dumps(variant(15, quantity=0, net_amount=-1)),  # 15 bad_quantity before bad_amount
-        json.dumps(variant(16, quantity=2, net_amount="-20.00")),  # 16 bad_amount
-        json.dumps(variant(17)),  # 17 accepted: the first copy of (Q, 17)
-        json.dumps(variant(17)),  # 18 duplicate_line in the same file
-        json.dumps(variant(19, net_amount=-5)),  # 19 bad_amount: not accepted, so not "first"
-        json.dumps(variant(19, net_amount="5")),  # 20 accepted (numeric string amount)
-        json.dumps(variant(21, customer_id="7")),  # 21 bad_type: customer_id is an integer or null
-        json.dumps({**variant(22), "loyalty_tier": "gold"}),  # 22 accepted: unknown fields are ignored
-        "",  # 23 malformed_json: an empty line is not a JSON object
-        '{"transaction_id": "Q", "line_no": NaN}',  # 24 malformed_json: NaN is not JSON
-    ]
-    second = [json.dumps(variant(17)), json.dumps(variant(25))]  # 1 duplicate_line across files, 2 ok
-    pos = {"a/2026-03-13.jsonl": first, "b/2026-03-13.jsonl.gz": second}
+    showtimes, pos, _ = reasons_case()
     res = compute(snapshot(tmp_path, showtimes, pos), workers=1)
     expected = [
         ("pos/a/2026-03-13.jsonl", 1, "malformed_json"),
@@ -525,3 +581,10 @@ def test_cli_writes_parquet_and_workers_agree(tmp_path: Path, capsys: pytest.Cap
     assert report["quarantined_by_reason"] == {"malformed_json": 6, "duplicate_line": 5}
     parallel = compute(src, workers=2)  # the worker pool keeps file order
     assert parallel.quarantined_lines == compute(src, workers=1).quarantined_lines
+
+
+def test_unreadable_gzip_names_the_file(tmp_path: Path) -> None:
+    root = snapshot(tmp_path, [st(1, 10, 100, "2026-03-13 19:00:00")], {"ok.jsonl": []})
+    (root / "pos" / "broken.jsonl.gz").write_bytes(gzip.compress(b'{"a": 1}\n')[:12])
+    with pytest.raises(CliError, match=r"broken\.jsonl\.gz: not a readable gzip file"):
+        compute(root, workers=1)

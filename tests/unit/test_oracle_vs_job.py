@@ -19,6 +19,25 @@ import pytest
 from cinema_metrics import contract
 from cinema_metrics.oracle import OracleResult, compute
 
+# Readings of CONTRACT.md 1.3 on which the oracle and the job (docs/CONTRACT_NOTES.md) differ,
+# reported to the lead for a ruling; both concern lines of test_oracle.reasons_case:
+#  - line 23, an empty line: the oracle quarantines it as malformed_json ("quarantined, never
+#    dropped"; lines_read = accepted + quarantined); the job does not count it as a line.
+#  - line 24, `"line_no": NaN`: the oracle says malformed_json (NaN is not JSON, RFC 8259);
+#    the job parses it and reports missing_field (its notes say NaN would be bad_type).
+_Q = "pos/reasons/a/2026-03-13.jsonl"
+DISPUTED = [
+    "lines_read: oracle=61 job=60",
+    "quarantined_by_reason: oracle={'malformed_json': 4, 'missing_field': 2, 'bad_type': 5, "
+    "'bad_timestamp': 2, 'unknown_site': 1, 'unknown_item_type': 1, 'unknown_showtime': 1, "
+    "'site_mismatch': 1, 'bad_quantity': 1, 'bad_amount': 2, 'duplicate_line': 2} "
+    "job={'malformed_json': 2, 'missing_field': 3, 'bad_type': 5, 'bad_timestamp': 2, "
+    "'unknown_site': 1, 'unknown_item_type': 1, 'unknown_showtime': 1, 'site_mismatch': 1, "
+    "'bad_quantity': 1, 'bad_amount': 2, 'duplicate_line': 2}",
+    f"quarantine line only in the oracle: ('{_Q}', 23, 'malformed_json')",
+    f"quarantine line only in the oracle: ('{_Q}', 24, 'malformed_json')",
+    f"quarantine line only in the job: ('{_Q}', 24, 'missing_field')",
+]
 RATIO_TOLERANCE = 1e-4 + 1e-9  # one unit in the 4th decimal (CONTRACT.md 3)
 CENT = Decimal("0.01")
 
@@ -80,21 +99,15 @@ def _job_table(output: Path, table: str) -> list[dict]:
     return ds.dataset(folder, format="parquet", partitioning="hive").to_table().to_pylist()
 
 
-@pytest.mark.parametrize("table", list(contract.METRIC_TABLES))
-def test_table_agrees_with_oracle(table: str, job: tuple[dict, Path], oracle: OracleResult) -> None:
+def differences(table: str, oracle: OracleResult, output: Path) -> list[str]:
+    """Every disagreement of one table, as 'table key column: oracle=.. job=..' lines."""
     spec = contract.METRIC_TABLES[table]
     mine = _rows(table, oracle.arrow[table].to_pylist())
-    theirs = _rows(table, _job_table(job[1], table))
-    assert mine, f"{table}: the oracle found no rows; the snapshot is too small to compare"
-    only_oracle = sorted(set(mine) - set(theirs))[:5]
-    only_job = sorted(set(theirs) - set(mine))[:5]
-    assert not only_oracle and not only_job, (
-        f"{table}: keys only in the oracle {only_oracle}, only in the job {only_job} "
-        f"(oracle {len(mine)} rows, job {len(theirs)})"
-    )
-    diffs = []
-    for key, want in mine.items():
-        got = theirs[key]
+    theirs = _rows(table, _job_table(output, table))
+    out = [f"{table} key={k}: only in the oracle" for k in sorted(set(mine) - set(theirs))]
+    out += [f"{table} key={k}: only in the job" for k in sorted(set(theirs) - set(mine))]
+    for key in sorted(set(mine) & set(theirs)):
+        want, got = mine[key], theirs[key]
         for col, kind in spec.columns.items():
             a, b = want[col], got[col]
             if kind in ("ratio", "money_ratio") and a is not None and b is not None:
@@ -102,7 +115,24 @@ def test_table_agrees_with_oracle(table: str, job: tuple[dict, Path], oracle: Or
             else:
                 same = a == b
             if not same:
-                diffs.append(f"{table} key={key} {col}: oracle={a!r} job={b!r}")
+                out.append(f"{table} key={key} {col}: oracle={a!r} job={b!r}")
+    return out
+
+
+def quarantine_lines(output: Path) -> list[tuple[str, int, str]]:
+    lines = []
+    for path in sorted((output / "quarantine").rglob("*")):
+        if path.is_file() and not path.name.startswith((".", "_")):
+            for text in path.read_text(encoding="utf-8").splitlines():
+                rec = json.loads(text)
+                lines.append((rec["source_file"], int(rec["line_number"]), rec["reason"]))
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("table", list(contract.METRIC_TABLES))
+def test_table_agrees_with_oracle(table: str, job: tuple[dict, Path], oracle: OracleResult) -> None:
+    assert len(oracle.tables[table]) > 0, f"{table}: the oracle found no rows; the snapshot is too small"
+    diffs = differences(table, oracle, job[1])
     assert not diffs, f"{len(diffs)} differences, first ones:\n" + "\n".join(diffs[:15])
 
 
@@ -116,15 +146,35 @@ def test_quarantine_agrees_with_oracle(job: tuple[dict, Path], oracle: OracleRes
         len(oracle.quarantined_lines),
     )
     assert set(oracle.quarantine) >= {"malformed_json", "bad_type", "duplicate_line"}, "too few bad lines"
-    lines = []
-    for path in sorted((out / "quarantine").rglob("*")):
-        if path.is_file() and not path.name.startswith((".", "_")):
-            for text in path.read_text(encoding="utf-8").splitlines():
-                rec = json.loads(text)
-                lines.append((rec["source_file"], int(rec["line_number"]), rec["reason"]))
-    assert sorted(lines) == sorted(oracle.quarantined_lines)
+    assert quarantine_lines(out) == sorted(oracle.quarantined_lines)
 
 
 def test_table_row_counts_in_report(job: tuple[dict, Path], oracle: OracleResult) -> None:
     report, _ = job
     assert {k: int(v) for k, v in report["tables"].items()} == {k: len(v) for k, v in oracle.tables.items()}
+
+
+def test_hand_made_edge_cases_agree(spark, tmp_path: Path) -> None:
+    """The hand-made scenarios of test_oracle.py (refunds, comps, DST, cancelled showtimes,
+    members leaving mid-day, every reason code) in one snapshot: the job must agree there too."""
+    from test_oracle import edge_case_snapshot  # pytest puts tests/unit on sys.path
+
+    from cinema_metrics.job.runner import run_job
+
+    src = edge_case_snapshot(tmp_path / "snapshot")
+    report = run_job(src, tmp_path / "out", tmp_path / "out" / "_state", spark=spark, progress=False)
+    oracle = compute(src, workers=1)
+    assert set(oracle.quarantine) == set(contract.REASONS)
+    diffs = [d for table in contract.METRIC_TABLES for d in differences(table, oracle, tmp_path / "out")]
+    if report["lines_read"] != oracle.lines_read:
+        diffs.append(f"lines_read: oracle={oracle.lines_read} job={report['lines_read']}")
+    counts = {k: int(v) for k, v in report["quarantined_by_reason"].items() if int(v)}
+    if counts != oracle.quarantine:
+        diffs.append(f"quarantined_by_reason: oracle={oracle.quarantine} job={counts}")
+    job_lines = quarantine_lines(tmp_path / "out")
+    for line in sorted(set(job_lines) ^ set(oracle.quarantined_lines)):
+        side = "job" if line in job_lines else "oracle"
+        diffs.append(f"quarantine line only in the {side}: {line}")
+    # Every other disagreement fails the test; a disputed one that gets resolved fails it too,
+    # so this list is kept exact.
+    assert diffs == DISPUTED, f"{len(diffs)} differences:\n" + "\n".join(diffs[:30])

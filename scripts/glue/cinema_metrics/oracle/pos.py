@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -21,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from cinema_metrics import contract
+from cinema_metrics.errors import CliError
 
 MICROS = 1_000_000
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -210,7 +212,12 @@ def validate(text: str, lk: Lookups) -> tuple:
 
 def iter_lines(path: Path) -> Iterator[bytes]:
     """Lines split on LF (a CR before it is dropped); a final newline does not open a line."""
-    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise CliError(f"{path}: not a readable gzip file ({exc}); re-export or remove it") from None
     if not data:
         return
     parts = data.split(b"\n")

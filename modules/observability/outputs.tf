@@ -1,0 +1,31 @@
+output "trail_arn" {
+  description = "ARN of the CloudTrail audit trail (null when cloudtrail.enabled is false)."
+  value       = local.trail_enabled ? aws_cloudtrail.this[0].arn : null
+}
+
+output "audit_bucket_name" {
+  description = "Bucket holding the CloudTrail log files under cloudtrail/ (null when the trail is off)."
+  value       = local.trail_enabled ? aws_s3_bucket.audit[0].id : null
+}
+
+output "audit_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the trail's log files (null when the trail is off)."
+  value       = local.trail_enabled ? aws_kms_key.audit[0].arn : null
+}
+
+output "alarm_arns" {
+  description = "ARNs of the operator alarms by purpose (empty when alarms are off)."
+  value = {
+    for k, a in {
+      job_failed               = one(aws_cloudwatch_metric_alarm.job_failed[*].arn)
+      job_stale                = one(aws_cloudwatch_metric_alarm.job_stale[*].arn)
+      dynamodb_write_throttles = one(aws_cloudwatch_metric_alarm.dynamodb_write_throttles[*].arn)
+      athena_cutoff            = one(aws_cloudwatch_metric_alarm.athena_cutoff[*].arn)
+    } : k => a if a != null
+  }
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch job-runs dashboard (null when dashboard_enabled is false)."
+  value       = one(aws_cloudwatch_dashboard.jobs[*].dashboard_name)
+}

@@ -37,6 +37,7 @@ TAGGABLE = (
     "aws_quicksight_data_set",
     "aws_quicksight_data_source",
     "aws_s3_bucket",
+    "aws_s3_object",
     "aws_secretsmanager_secret",
     "aws_serverlessapplicationrepository_cloudformation_stack",
     "aws_sns_topic",
@@ -65,7 +66,9 @@ class CommonTags(BaseResourceCheck):
         self.evaluated_keys = ["tags"]
         if "__address__" in conf and "__end_line__" not in conf:
             return CheckResult.FAILED  # a plan resource without tags_all has no tags at all
-        tagged = first(conf.get("tags")) not in (None, {}, "")
+        # Presence is what a module controls: `tags = var.tags` evaluates to the variable's default
+        # ({}) here, and the root's values only show in a plan.
+        tagged = "tags" in conf
         self.details = [] if tagged else ["no `tags` argument (pass the module's var.tags)"]
         return CheckResult.PASSED if tagged else CheckResult.FAILED
 

@@ -255,6 +255,7 @@ resource "aws_glue_security_configuration" "job" {
 }
 
 resource "aws_cloudwatch_log_group" "job" {
+  #checkov:skip=CKV_AWS_338:operational job logs, retention set per environment (job_log_retention_days) to bound cost; the audit trail is CloudTrail's
   for_each = local.log_groups
 
   name              = each.value

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -26,7 +26,10 @@ def load(output: Path, table: str) -> list[Row]:
 def _div(n: object, d: object, places: int = 4) -> float | None:
     if n is None or d is None or float(d) == 0:  # type: ignore[arg-type]
         return None
-    return round(float(n) / float(d), places)  # type: ignore[arg-type]
+    # Trino's round() is half away from zero; Python's round() on a float is not (37 / 8 =
+    # 4.625 -> 4.62), so round the exact decimal quotient half-up instead.
+    quotient = Decimal(str(n)) / Decimal(str(d))
+    return float(quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _weekday(d: date) -> int:

@@ -231,7 +231,7 @@ def run_job_small(work: Path) -> Path:
     cli = Path(sys.executable).with_name("cinema-metrics")
     sources, output = work / "sources", work / "output"
     for argv in (
-        [str(cli), "generate", "--out", str(sources), "--sites", "2", "--days", "28", "--seed", "6"],
+        [str(cli), "generate", "--out", str(sources), "--sites", "2", "--days", "17", "--seed", "6"],
         [str(cli), "run", "--sources", str(sources), "--output", str(output)],
     ):
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=1200, check=False)

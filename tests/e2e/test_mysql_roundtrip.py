@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import socket
+import uuid
 from pathlib import Path
 
 import boto3
@@ -95,7 +96,7 @@ def test_load_then_select_equals_the_csvs_and_reload_replaces(services, snapshot
 
 def test_pos_upload_lists_the_same_keys_and_bytes(services, aws_env, snapshots, capsys) -> None:
     _, small = snapshots
-    bucket = "cinema-roundtrip-test"
+    bucket = f"cinema-roundtrip-{uuid.uuid4().hex[:12]}"  # the moto server outlives test sessions
     args = [*load_args(services, small), "--pos-bucket", bucket, "--pos-prefix", "raw/pos"]
     assert cli.main([*args, "--endpoint-url", services.aws_endpoint]) == 0
     assert "uploaded" in capsys.readouterr().out

@@ -173,6 +173,15 @@ data "aws_iam_policy_document" "connector" {
     resources = [var.kms_key_arn]
   }
 
+  dynamic "statement" {
+    for_each = var.dynamodb_kms_key_arn == null ? [] : [var.dynamodb_kms_key_arn]
+    content {
+      sid       = "ReadThroughMetricTablesKey"
+      actions   = ["kms:Decrypt", "kms:DescribeKey"]
+      resources = [statement.value]
+    }
+  }
+
   # Reason for "*": kms:GenerateRandom is not tied to any key (it returns random bytes); the
   # connector uses it to seed the AES-GCM keys of spilled blocks.
   statement {

@@ -163,3 +163,13 @@ variable "curated_prefix" {
     error_message = "curated_prefix must be a non-empty S3 key prefix ending with \"/\"."
   }
 }
+
+variable "dynamodb_kms_key_arn" {
+  description = "Customer-managed KMS key of the metric tables (module.metric_tables.kms_key_arn): the connector may use it to read them. Null: no key permission."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.dynamodb_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.dynamodb_kms_key_arn))
+    error_message = "dynamodb_kms_key_arn must be a KMS key ARN or null."
+  }
+}

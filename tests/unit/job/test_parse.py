@@ -90,7 +90,8 @@ def with_(**kw):
         # accepted variants
         (with_(net_amount=20), None),
         (with_(net_amount="0"), None),
-        (with_(quantity=2.0), None),
+        (with_(quantity=2.0), "bad_type"),
+        (with_(line_no=1e3), "bad_type"),
         (with_(extra_field={"x": 1}), None),
         (with_(quantity=-2, net_amount="-20.00"), None),
         (with_(net_amount="20.000"), None),
@@ -187,8 +188,14 @@ def test_sale_on_the_us_dst_change_day():
 def test_bom_crlf_and_blank_lines():
     data = b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n\r\n   \n" + b"oops\r\n"
     rows = list(parse_file(0, "pos/a.jsonl", data, CTX))
-    assert [(r[2], r[3]) for r in rows] == [(1, None), (4, "malformed_json")]
-    assert rows[1][4] == "oops"
+    # Blank and whitespace-only lines are lines too: every line read is accounted for.
+    assert [(r[2], r[3]) for r in rows] == [
+        (1, None),
+        (2, "malformed_json"),
+        (3, "malformed_json"),
+        (4, "malformed_json"),
+    ]
+    assert rows[3][4] == "oops"
 
 
 def test_truncated_gzip_keeps_the_lines_that_decompressed():

@@ -103,8 +103,9 @@ def split_lines(name: str, data: bytes) -> Iterator[tuple[int, bytes, bool]]:
 
     gzip is decompressed (several members allowed); a truncated or corrupt gzip keeps the
     lines that decompressed and yields the broken tail once with broken_tail=True (even
-    when empty, so the damage is visible in quarantine). A UTF-8 BOM, CR before LF and
-    blank lines are not data: blank lines are skipped but still count in line numbers.
+    when empty, so the damage is visible in quarantine). A UTF-8 BOM and a CR before LF are
+    formatting; a blank line is a line (it is not a JSON object: malformed_json), because a
+    run accounts for every line it read. A final newline does not open a line.
     """
     broken = False
     if name.endswith(".gz"):
@@ -117,13 +118,11 @@ def split_lines(name: str, data: bytes) -> Iterator[tuple[int, bytes, bool]]:
     for n, line in enumerate(parts, start=1):
         if line.endswith(b"\r"):
             line = line[:-1]
-        if line.strip():
-            yield n, line, False
+        yield n, line, False
     n = len(parts) + 1
-    if broken:
-        yield n, tail.rstrip(b"\r"), True
-    elif tail.strip():
-        yield n, tail.rstrip(b"\r"), False
+    tail = tail.rstrip(b"\r")
+    if broken or tail:
+        yield n, tail, broken
 
 
 def gunzip(data: bytes) -> tuple[bytes, bool]:
@@ -156,13 +155,14 @@ class _Reject(Exception):
 
 
 def _int(value: object, lo: int, hi: int) -> int:
-    """A JSON integer: int (not bool) or an integral number such as 2.0 or 1e3 (JSON Schema)."""
-    if type(value) is int:
-        n = value
-    elif type(value) is Decimal and value.is_finite() and value == value.to_integral_value():
-        n = int(value)
-    else:
+    """A JSON integer literal: int, not bool, and not a number written as 2.0 or 1e3.
+
+    An export that writes a quantity as 1e3 is not producing integers; quarantining it
+    (bad_type) is safer than guessing.
+    """
+    if type(value) is not int:
         raise _Reject("bad_type")
+    n = value
     if not lo <= n <= hi:
         raise _Reject("bad_type")
     return n

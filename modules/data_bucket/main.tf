@@ -11,7 +11,9 @@ locals {
   partition   = data.aws_partition.current.partition
   bucket_name = coalesce(var.bucket_name, "${var.name_prefix}-data-${local.account_id}")
   log_bucket  = "${var.name_prefix}-access-logs-${local.account_id}"
-  root_arn    = "arn:${local.partition}:iam::${local.account_id}:root"
+  # One folder per source bucket, so the log bucket can serve more buckets later.
+  access_log_prefix = "s3-access/${local.bucket_name}/"
+  root_arn          = "arn:${local.partition}:iam::${local.account_id}:root"
 
   prefixes = {
     raw            = "raw/"
@@ -20,7 +22,7 @@ locals {
     tmp            = "tmp/"
     curated        = "curated/"
     quarantine     = "curated/quarantine/"
-    state          = "state/"
+    state          = "curated/_state/"
     athena_results = "athena-results/"
     spill          = "spill/"
     backups        = "backups/"
@@ -37,6 +39,9 @@ locals {
 
 # ------------------------------------------------------------------------------ KMS key
 data "aws_iam_policy_document" "kms" {
+  #checkov:skip=CKV_AWS_109:key policy: resources = ["*"] means this key; principals are this account and named AWS services
+  #checkov:skip=CKV_AWS_111:key policy: resources = ["*"] means this key; principals are this account and named AWS services
+  #checkov:skip=CKV_AWS_356:key policy: resources = ["*"] means this key; principals are this account and named AWS services
   # Key administration stays with the account (IAM decides who); no wildcard actions.
   statement {
     sid = "KeyAdministration"
@@ -119,6 +124,8 @@ resource "aws_kms_alias" "this" {
 
 # ------------------------------------------------------------------------------ data bucket
 resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV2_AWS_62:nothing consumes bucket events: the job and the crawlers run on schedules
+  #checkov:skip=CKV_AWS_144:one region by design: raw data is re-delivered by the sources, curated data is recomputed; versioning and backups/ cover mistakes
   bucket        = local.bucket_name
   force_destroy = var.force_destroy
   tags          = merge(var.tags, { Name = local.bucket_name })
@@ -158,11 +165,13 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 data "aws_iam_policy_document" "bucket" {
+  count = var.enforce_tls ? 1 : 0
+
   statement {
     sid    = "DenyInsecureTransport"
     effect = "Deny"
     principals {
-      type        = "*"
+      type        = "AWS" # {"AWS": "*"} is the same as "*" (everyone), and moto can parse it
       identifiers = ["*"]
     }
     actions   = ["s3:*"]
@@ -176,8 +185,9 @@ data "aws_iam_policy_document" "bucket" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
+  count  = var.enforce_tls ? 1 : 0
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.bucket.json
+  policy = data.aws_iam_policy_document.bucket[0].json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
@@ -235,6 +245,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 # would be logged again), and server access log delivery supports only SSE-S3 default
 # encryption on its target, which the KMS-encrypted data bucket is not.
 resource "aws_s3_bucket" "logs" {
+  #checkov:skip=CKV2_AWS_62:nothing consumes bucket events: the job and the crawlers run on schedules
+  #checkov:skip=CKV_AWS_144:access logs are diagnostics, kept in the bucket's region
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 (AES256) on the target bucket
   count         = var.access_logging.enabled ? 1 : 0
   bucket        = local.log_bucket
   force_destroy = var.force_destroy
@@ -267,6 +280,7 @@ resource "aws_s3_bucket_versioning" "logs" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  #checkov:skip=CKV_CM_2:S3 server access log delivery supports only SSE-S3 (AES256) on the target bucket
   count  = var.access_logging.enabled ? 1 : 0
   bucket = aws_s3_bucket.logs[0].id
   rule {
@@ -279,19 +293,22 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
 data "aws_iam_policy_document" "logs" {
   count = var.access_logging.enabled ? 1 : 0
 
-  statement {
-    sid    = "DenyInsecureTransport"
-    effect = "Deny"
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+  dynamic "statement" {
+    for_each = var.enforce_tls ? [1] : []
+    content {
+      sid    = "DenyInsecureTransport"
+      effect = "Deny"
+      principals {
+        type        = "AWS" # {"AWS": "*"} is the same as "*" (everyone), and moto can parse it
+        identifiers = ["*"]
+      }
+      actions   = ["s3:*"]
+      resources = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
     }
   }
 
@@ -302,7 +319,7 @@ data "aws_iam_policy_document" "logs" {
       identifiers = ["logging.s3.amazonaws.com"]
     }
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.logs[0].arn}/s3-access/*"]
+    resources = ["${aws_s3_bucket.logs[0].arn}/${local.access_log_prefix}*"]
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
@@ -350,7 +367,7 @@ resource "aws_s3_bucket_logging" "this" {
   count         = var.access_logging.enabled ? 1 : 0
   bucket        = aws_s3_bucket.this.id
   target_bucket = aws_s3_bucket.logs[0].id
-  target_prefix = "s3-access/${local.bucket_name}/"
+  target_prefix = local.access_log_prefix
 
   depends_on = [aws_s3_bucket_policy.logs]
 }

@@ -19,7 +19,7 @@ output "kms_key_id" {
 }
 
 output "prefixes" {
-  description = "Key prefixes by purpose (each ends with \"/\"): raw, pos, scripts, tmp, curated, quarantine, state, athena_results, spill, backups, logs."
+  description = "Key prefixes by purpose (each ends with \"/\"): raw, pos, scripts, tmp, curated, quarantine, state (curated/_state/, the job run state), athena_results, spill, backups, logs."
   value       = local.prefixes
 }
 

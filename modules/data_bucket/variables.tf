@@ -83,3 +83,9 @@ variable "access_logging" {
     error_message = "access_logging.retention_days must be >= 1."
   }
 }
+
+variable "enforce_tls" {
+  description = "Deny every request not made over TLS (aws:SecureTransport = false) in the bucket policies. Turn off only for the local emulator, which serves plain HTTP."
+  type        = bool
+  default     = true
+}

@@ -67,6 +67,13 @@ resource "aws_glue_connection" "mysql" {
     SECRET_ID           = local.secret_arn
   }
 
+  # connection_type is always JDBC here; moto omits it from GetConnection and lacks
+  # UpdateConnection, so without this every plan against the emulator would try (and hang)
+  # to "update" it. No effect on AWS, where the value round-trips.
+  lifecycle {
+    ignore_changes = [connection_type]
+  }
+
   dynamic "physical_connection_requirements" {
     for_each = local.in_vpc ? [1] : []
     content {
@@ -234,6 +241,7 @@ resource "aws_glue_crawler" "jdbc" {
   role                   = aws_iam_role.crawler.arn
   schedule               = var.crawlers.jdbc_schedule
   security_configuration = aws_glue_security_configuration.crawler.name
+  table_prefix           = var.jdbc_table_prefix # tables: <prefix><db>_<table>, e.g. src_ecr_sites
 
   dynamic "jdbc_target" {
     for_each = var.mysql.databases

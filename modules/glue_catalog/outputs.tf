@@ -31,6 +31,11 @@ output "crawler_names" {
   }
 }
 
+output "jdbc_table_prefix" {
+  description = "Prefix of the JDBC crawler's catalog tables (<prefix><db>_<table>)."
+  value       = var.jdbc_table_prefix
+}
+
 output "crawler_role_arn" {
   description = "ARN of the crawlers' IAM role."
   value       = aws_iam_role.crawler.arn

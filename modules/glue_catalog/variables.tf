@@ -129,3 +129,14 @@ variable "catalog_encryption" {
   type        = bool
   default     = false
 }
+
+variable "jdbc_table_prefix" {
+  description = "Prefix of the catalog tables the JDBC crawler creates (<prefix><db>_<table>); the job reads them with --catalog_table_prefix."
+  type        = string
+  default     = "src_"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,20}$", var.jdbc_table_prefix))
+    error_message = "jdbc_table_prefix must be 1-21 lower-case letters, digits or underscores, starting with a letter."
+  }
+}

@@ -11,13 +11,13 @@ locals {
   glue_arn   = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
   logs_arn   = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:"
 
-  job_name       = "${var.name_prefix}-metrics"
-  role_name      = "${var.name_prefix}-glue-job"
-  security_conf  = "${var.name_prefix}-glue-job"
-  s3             = "s3://${var.bucket_name}/"
-  script_key     = "${var.prefixes.scripts}glue/glue_job.py"
-  package_key    = "${var.prefixes.scripts}glue/cinema_metrics.zip"
-  metrics_prefix = "${var.prefixes.curated}metrics/"
+  job_name        = "${var.name_prefix}-metrics"
+  role_name       = "${var.name_prefix}-glue-job"
+  security_conf   = "${var.name_prefix}-glue-job"
+  s3              = "s3://${var.bucket_name}/"
+  script_key      = "${var.prefixes.scripts}glue/glue_job.py"
+  package_key     = "${var.prefixes.scripts}glue/cinema_metrics.zip"
+  listed_prefixes = distinct([var.prefixes.pos, var.prefixes.scripts, var.prefixes.tmp, var.prefixes.curated, var.prefixes.state, var.prefixes.logs])
 
   # Glue writes to the custom continuous-log group and, with a CloudWatch-encrypting
   # security configuration, to groups named after the configuration and the role. All are
@@ -41,14 +41,14 @@ locals {
       "--enable-spark-ui"                  = "true"
       "--spark-event-logs-path"            = "${local.s3}${var.prefixes.logs}spark-ui/${local.job_name}/"
       "--TempDir"                          = "${local.s3}${var.prefixes.tmp}glue/${local.job_name}/"
-      # Read by the entry point (scripts/glue/glue_job.py).
-      "--database"          = var.database_name
-      "--bucket"            = var.bucket_name
-      "--pos_prefix"        = var.prefixes.pos
-      "--curated_prefix"    = var.prefixes.curated
-      "--quarantine_prefix" = var.prefixes.quarantine
-      "--state_prefix"      = var.prefixes.state
-      "--table_prefix"      = var.metric_tables.table_prefix
+      # Read by the entry point (scripts/glue/glue_job.py, ARGUMENTS).
+      "--database"              = var.database_name
+      "--catalog_table_prefix"  = var.catalog_table_prefix
+      "--bucket"                = var.bucket_name
+      "--pos_prefix"            = var.prefixes.pos
+      "--curated_prefix"        = var.prefixes.curated
+      "--state_prefix"          = var.prefixes.state
+      "--dynamodb_table_prefix" = var.metric_tables.table_prefix
     },
     length(var.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.additional_python_modules) } : {},
     var.extra_arguments,
@@ -107,7 +107,7 @@ data "aws_iam_policy_document" "job" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = flatten([for p in [var.prefixes.pos, var.prefixes.scripts, var.prefixes.tmp, var.prefixes.curated, var.prefixes.state, var.prefixes.logs] : [p, "${p}*"]])
+      values   = flatten([for p in local.listed_prefixes : [p, "${p}*"]])
     }
   }
 
@@ -120,12 +120,12 @@ data "aws_iam_policy_document" "job" {
   statement {
     sid     = "WriteOutputsStateAndTemp"
     actions = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-    resources = [
+    resources = distinct([
       "${var.bucket_arn}/${var.prefixes.curated}*",
       "${var.bucket_arn}/${var.prefixes.state}*",
       "${var.bucket_arn}/${var.prefixes.tmp}glue/${local.job_name}/*",
       "${var.bucket_arn}/${var.prefixes.logs}spark-ui/${local.job_name}/*",
-    ]
+    ])
   }
 
   statement {

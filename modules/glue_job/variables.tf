@@ -25,12 +25,12 @@ variable "bucket_arn" {
 }
 
 variable "prefixes" {
-  description = "Bucket prefixes by purpose (module data_bucket output): needs pos, scripts, tmp, curated, quarantine, state and logs."
+  description = "Bucket prefixes by purpose (module data_bucket output): needs pos, scripts, tmp, curated, state and logs."
   type        = map(string)
 
   validation {
-    condition     = alltrue([for k in ["pos", "scripts", "tmp", "curated", "quarantine", "state", "logs"] : contains(keys(var.prefixes), k)])
-    error_message = "prefixes must contain pos, scripts, tmp, curated, quarantine, state and logs."
+    condition     = alltrue([for k in ["pos", "scripts", "tmp", "curated", "state", "logs"] : contains(keys(var.prefixes), k)])
+    error_message = "prefixes must contain pos, scripts, tmp, curated, state and logs."
   }
   validation {
     condition     = alltrue([for v in values(var.prefixes) : endswith(v, "/")])
@@ -51,6 +51,12 @@ variable "kms_key_arn" {
 variable "database_name" {
   description = "Glue catalog database the job reads sources from and whose metric tables it serves (module glue_catalog)."
   type        = string
+}
+
+variable "catalog_table_prefix" {
+  description = "Prefix of the crawled ECR/CRM catalog tables (<prefix><db>_<table>; module glue_catalog output jdbc_table_prefix)."
+  type        = string
+  default     = "src_"
 }
 
 variable "connection_name" {

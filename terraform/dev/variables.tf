@@ -120,9 +120,10 @@ variable "catalog_encryption" {
 }
 
 variable "data_bucket" {
-  description = "Data bucket options: force_destroy (throwaway environments only), KMS key deletion window, lifecycle days per prefix, access logging."
+  description = "Data bucket options: force_destroy (throwaway environments only), enforce_tls (off only for the plain-HTTP emulator), KMS key deletion window, lifecycle days per prefix, access logging."
   type = object({
     force_destroy            = optional(bool, false)
+    enforce_tls              = optional(bool, true)
     kms_deletion_window_days = optional(number, 30)
     access_logging           = optional(bool, true)
     lifecycle_days = optional(object({

@@ -1,0 +1,37 @@
+# local: the moto emulator (make apply ENV=local). Throwaway: everything may be destroyed.
+project     = "cinema"
+environment = "local"
+region      = "us-east-1"
+
+glue_job = {
+  worker_type       = "G.1X"
+  number_of_workers = 2
+  execution_class   = "FLEX"
+  schedule          = "cron(0 */2 * * ? *)"
+  timeout_minutes   = 30
+}
+
+crawlers = {
+  jdbc_schedule        = "cron(15 5 * * ? *)"
+  pos_schedule         = "cron(30 5 * * ? *)"
+  pos_recrawl_behavior = "CRAWL_NEW_FOLDERS_ONLY"
+}
+
+metric_tables = {
+  point_in_time_recovery = true
+  deletion_protection    = false
+}
+
+# The local MariaDB of scripts/services/services.sh; no VPC locally.
+mysql = {
+  jdbc_url             = "jdbc:mysql://127.0.0.1:13306/ecr"
+  secret_recovery_days = 0
+}
+
+data_bucket = {
+  force_destroy            = true
+  enforce_tls              = false # moto serves plain HTTP: a TLS-only policy denies every call (EMULATOR_GAPS.md)
+  kms_deletion_window_days = 7
+}
+
+job_log_retention_days = 7

@@ -216,6 +216,8 @@ def run(args: argparse.Namespace) -> int:
     oracle.lines_read, oracle.files = int(orep["lines_read"]), int(orep["files_read"])
     oracle_rows = {k: int(v) for k, v in orep["tables"].items()}
 
+    if gen is not None:  # the generator's output is the oracle's input
+        gen.lines_read, gen.files = oracle.lines_read, oracle.files
     for p in (gen, backfill, increment, oracle):
         if p is not None and p.wall_s > 0:
             p.lines_per_s = round(p.lines_read / p.wall_s, 1)

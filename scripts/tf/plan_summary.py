@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 ACTIONS = {
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", required=True)
     parser.add_argument("plan_json", nargs="?", help="plan JSON file (default: stdin)")
     args = parser.parse_args(argv)
-    text = open(args.plan_json).read() if args.plan_json else sys.stdin.read()
+    text = Path(args.plan_json).read_text() if args.plan_json else sys.stdin.read()
     sys.stdout.write(summarize(json.loads(text), args.env))
     return 0
 

@@ -54,6 +54,7 @@ class Timer:
 
 
 TIMER = Timer()
+INIT_LOCK = threading.Lock()
 
 
 def check_tools() -> None:
@@ -181,7 +182,13 @@ class Terraform:
             TIMER.add("init (cached)", 0.0, 1)
             return Result(True, "init cached")
         self.data.mkdir(parents=True, exist_ok=True)
-        result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
+        # The shared plugin cache is not safe for concurrent installs ("mkdir ...: file exists"):
+        # one init at a time in this process, and one retry for a clash with another process.
+        with INIT_LOCK:
+            result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
+            if not result.ok and "Failed to install provider" in result.output:
+                time.sleep(2)
+                result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
         if result.ok:
             shutil.copy2(lock, saved_lock)
             stamp_file.write_text(stamp)

@@ -131,18 +131,20 @@ def step_terraform(cfg: DemoConfig, st: DemoState) -> str:
     state_dir = cfg.work / "terraform"
     state_dir.mkdir(parents=True, exist_ok=True)
     state = str(state_dir / "terraform.tfstate")
-    _sh(cfg, ["terraform", "init", "-input=false", "-backend=false"], hint, cwd=TF_LOCAL, quiet=True)
+    # The local backend keeps the demo's state beside its data, not in the repo.
+    init = ["terraform", "init", "-input=false", "-reconfigure", f"-backend-config=path={state}"]
+    _sh(cfg, init, hint, cwd=TF_LOCAL, quiet=True)
     var = f"-var=aws_endpoint={cfg.endpoint}"
     _sh(
         cfg,
-        ["terraform", "apply", "-input=false", "-auto-approve", f"-state={state}", var],
+        ["terraform", "apply", "-input=false", "-auto-approve", var],
         hint,
         cwd=TF_LOCAL,
         quiet=True,
     )
-    out = _sh(cfg, ["terraform", "output", "-json", f"-state={state}"], hint, cwd=TF_LOCAL, quiet=True)
+    out = _sh(cfg, ["terraform", "output", "-json"], hint, cwd=TF_LOCAL, quiet=True)
     st.tf = {k: v["value"] for k, v in json.loads(out).items()}
-    listed = _sh(cfg, ["terraform", "state", "list", f"-state={state}"], hint, cwd=TF_LOCAL, quiet=True)
+    listed = _sh(cfg, ["terraform", "state", "list"], hint, cwd=TF_LOCAL, quiet=True)
     st.resources = sum(
         1 for line in listed.splitlines() if line and ".data." not in line and not line.startswith("data.")
     )

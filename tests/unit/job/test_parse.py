@@ -76,7 +76,7 @@ def with_(**kw):
         (
             '{"transaction_id":"A","line_no":1,"site_id":1,"terminal_id":"T","sold_at":"2026-03-06T18:00:00Z",'
             '"channel":"kiosk","item_type":"concession","sku":"x","category":"candy","quantity":1,"net_amount":NaN}',
-            "bad_type",
+            "malformed_json",
         ),
         (with_(sold_at="2026-03-06T18:00:00"), "bad_timestamp"),
         (with_(sold_at="yesterday"), "bad_timestamp"),

@@ -195,8 +195,12 @@ def _cents(value: object) -> int:
     return int(c)
 
 
+def _not_json(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")  # RFC 8259 has no NaN/Infinity: rule 1
+
+
 def _loads(text: str) -> object:
-    return json.loads(text, parse_float=Decimal)
+    return json.loads(text, parse_float=Decimal, parse_constant=_not_json)
 
 
 def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:

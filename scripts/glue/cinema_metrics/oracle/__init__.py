@@ -10,8 +10,9 @@ CLI: `cinema-metrics oracle --sources DIR --output DIR`.
 Readings of CONTRACT.md where it leaves room (kept here so a disagreement with the job can
 be traced to a clause):
 
-- Lines: split on LF, a CR before it dropped; a final newline does not open a line; an empty
-  line inside a file is a line and is `malformed_json`, as is invalid UTF-8 and NaN/Infinity.
+- Lines: a UTF-8 BOM at the start of a file is dropped; split on LF, a CR before it dropped;
+  a final newline does not open a line; an empty line inside a file is a line and is
+  `malformed_json`, as is invalid UTF-8 and NaN/Infinity.
 - `missing_field`: absent or JSON null. The ticket/concession fields are required only when
   `item_type` is exactly "ticket"/"concession".
 - `bad_type` checks every listed field that is present and not null, whatever the item type.
@@ -19,7 +20,7 @@ be traced to a clause):
   `bad_type`; a non-string `item_type` or `sold_at` is `bad_type` (rule 6 is only the
   enumeration of item_type; rule 4 is a string that does not parse). `net_amount` is a JSON
   number or a string holding a plain decimal numeral (sign, digits, fraction, exponent; no
-  spaces); non-finite values or |amount| >= 1e12 are `bad_type`.
+  spaces); non-finite values, |amount| >= 1e12 or a non-zero digit after the cents are `bad_type`.
 - `bad_timestamp`: `YYYY-MM-DDTHH:MM[:SS[.fraction]]` then `Z`, `+HH:MM`, `+HHMM` or `+HH`;
   the `T` is required; impossible dates/times are `bad_timestamp`.
 - `duplicate_line`: only accepted lines count as "first"; a quarantined copy does not.

@@ -111,6 +111,8 @@ def _amount_micros(v: object) -> int | None:
         return None
     if not d.is_finite() or abs(d) >= _AMOUNT_LIMIT:
         return None
+    if d.scaleb(2) != d.scaleb(2).to_integral_value():
+        return None  # money taken is whole cents: 12.345 is not an amount (12.340 is)
     try:
         return int(d.scaleb(6).to_integral_value(ROUND_HALF_UP))
     except InvalidOperation:
@@ -218,6 +220,7 @@ def iter_lines(path: Path) -> Iterator[bytes]:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise CliError(f"{path}: not a readable gzip file ({exc}); re-export or remove it") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM is encoding, not data
     if not data:
         return
     parts = data.split(b"\n")

@@ -1,0 +1,84 @@
+"""Helpers shared by the reliability tests: read what a run left (tables, quarantine, state)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.dataset as ds
+
+from cinema_metrics import contract
+from cinema_metrics.job import sinks
+
+
+def tables(output: Path) -> dict[str, list[dict[str, str]]]:
+    """The five Parquet tables, rows sorted by key, values as strings (exact comparison)."""
+    out = {}
+    for t, meta in contract.METRIC_TABLES.items():
+        frame = sinks.read_table(output, t).sort_values(list(meta.key)).reset_index(drop=True)
+        out[t] = frame.astype(str).to_dict("records")
+    return out
+
+
+def quarantine(output: Path) -> list[dict[str, Any]]:
+    """Every quarantine record of every run, in file then line order."""
+    recs = []
+    for f in sorted((Path(output) / "quarantine").glob("*.jsonl")):
+        recs += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines()]
+    return sorted(recs, key=lambda r: (r["source_file"], r["line_number"]))
+
+
+def accepted_positions(state: Path) -> list[tuple[str, int]]:
+    """(source_file, line_number) of every accepted line kept in the state."""
+    files = sorted(str(p) for p in Path(state).glob("runs/*/lines/pd=*/*.parquet"))
+    if not files:
+        return []
+    cols = ds.dataset(files, format="parquet").to_table(columns=["source_file", "line_number"])
+    return sorted(zip(cols["source_file"].to_pylist(), cols["line_number"].to_pylist(), strict=True))
+
+
+def outcomes(output: Path, state: Path) -> dict[tuple[str, int], str]:
+    """(source_file, line_number) -> 'accepted' or the quarantine reason."""
+    got: dict[tuple[str, int], str] = {}
+    for key in accepted_positions(state):
+        assert key not in got, f"line {key} accepted twice"
+        got[key] = "accepted"
+    for rec in quarantine(output):
+        key = (rec["source_file"], rec["line_number"])
+        assert key not in got, f"line {key} both {got[key]} and {rec['reason']}"
+        got[key] = rec["reason"]
+    return got
+
+
+def dynamo_items(endpoint: str, prefix: str) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
+    """Every item of the five tables `<prefix><table>` (full scans), keyed by (pk, sk)."""
+    import boto3
+
+    res = boto3.resource("dynamodb", endpoint_url=endpoint)
+    out = {}
+    for t in contract.METRIC_TABLES:
+        table = res.Table(f"{prefix}{t}")
+        got: dict[tuple[str, str], dict[str, Any]] = {}
+        kwargs: dict[str, Any] = {}
+        while True:
+            page = table.scan(**kwargs)
+            for item in page["Items"]:
+                key = (item["pk"], item["sk"])
+                assert key not in got, f"{t}: item {key} twice"
+                got[key] = item
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        out[t] = got
+    return out
+
+
+def parquet_items(output: Path) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
+    """The items the Parquet tables of a run stand for (CONTRACT.md 3.6), keyed by (pk, sk)."""
+    from cinema_metrics.job.dynamodb import items
+
+    return {
+        t: {(i["pk"], i["sk"]): i for i in items(t, sinks.read_table(output, t))}
+        for t in contract.METRIC_TABLES
+    }

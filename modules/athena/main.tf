@@ -216,10 +216,12 @@ resource "aws_iam_role_policy" "connector" {
 
 # Created before the function so its logs never land in a group without retention.
 resource "aws_cloudwatch_log_group" "connector" {
+  #checkov:skip=CKV_AWS_338:connector diagnostics, retention set per environment (connector_log_retention_days) to bound cost; the audit trail is CloudTrail's
   count = var.enable_dynamodb_connector ? 1 : 0
 
   name              = "/aws/lambda/${local.connector_function_name}"
   retention_in_days = var.connector_log_retention_days
+  kms_key_id        = var.kms_key_arn # the data key lets CloudWatch Logs of this account use it
   tags              = var.tags
 }
 
@@ -240,6 +242,10 @@ resource "aws_serverlessapplicationrepository_cloudformation_stack" "connector" 
     LambdaRole        = aws_iam_role.connector[0].arn
     # The template builds arn:...:key/<KMSKeyId>, so it wants the key ID, not the ARN.
     KMSKeyId = element(split("/", var.kms_key_arn), length(split("/", var.kms_key_arn)) - 1)
+    # Every template parameter is set, defaults too: the stack reports all of them back, and a
+    # parameter left to its default shows as drift on the next plan (provider issue 16485).
+    DisableSpillEncryption = "false"
+    PermissionsBoundaryARN = ""
   }
 
   tags = var.tags

@@ -16,6 +16,7 @@ locals {
   create_secret = var.mysql.secret_arn == null
   secret_arn    = local.create_secret ? aws_secretsmanager_secret.mysql[0].arn : var.mysql.secret_arn
   in_vpc        = var.mysql.subnet_id != null
+  connection    = "${var.name_prefix}-mysql"
 
   metric_tables = jsondecode(file(var.metric_tables_schema_file)).tables
   new_folders   = var.crawlers.pos_recrawl_behavior == "CRAWL_NEW_FOLDERS_ONLY"
@@ -57,7 +58,9 @@ resource "aws_secretsmanager_secret" "mysql" {
 }
 
 resource "aws_glue_connection" "mysql" {
-  name            = "${var.name_prefix}-mysql"
+  count = var.mysql.create_connection ? 1 : 0
+
+  name            = local.connection
   description     = "JDBC connection to the ECR/CRM MySQL server; credentials from Secrets Manager"
   connection_type = "JDBC"
 
@@ -144,7 +147,7 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid       = "UseMysqlConnection"
     actions   = ["glue:GetConnection"]
-    resources = ["${local.glue_arn}:catalog", aws_glue_connection.mysql.arn]
+    resources = ["${local.glue_arn}:catalog", "${local.glue_arn}:connection/${local.connection}"]
   }
 
   statement {
@@ -246,7 +249,7 @@ resource "aws_glue_crawler" "jdbc" {
   dynamic "jdbc_target" {
     for_each = var.mysql.databases
     content {
-      connection_name = aws_glue_connection.mysql.name
+      connection_name = local.connection
       path            = "${jdbc_target.value}/%"
     }
   }
@@ -257,7 +260,7 @@ resource "aws_glue_crawler" "jdbc" {
   }
 
   tags       = var.tags
-  depends_on = [aws_iam_role_policy.crawler]
+  depends_on = [aws_iam_role_policy.crawler, aws_glue_connection.mysql]
 }
 
 resource "aws_glue_crawler" "pos" {

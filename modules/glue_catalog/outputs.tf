@@ -10,12 +10,12 @@ output "database_arn" {
 
 output "jdbc_connection_name" {
   description = "Name of the Glue JDBC connection to the ECR/CRM MySQL server."
-  value       = aws_glue_connection.mysql.name
+  value       = local.connection
 }
 
 output "jdbc_connection_arn" {
-  description = "ARN of the Glue JDBC connection."
-  value       = aws_glue_connection.mysql.arn
+  description = "ARN of the Glue JDBC connection (derived; the connection exists unless mysql.create_connection is false)."
+  value       = "${local.glue_arn}:connection/${local.connection}"
 }
 
 output "secret_arn" {

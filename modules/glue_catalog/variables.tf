@@ -73,7 +73,7 @@ variable "metric_tables_schema_file" {
 }
 
 variable "mysql" {
-  description = "The ECR/CRM MySQL server: JDBC URL (no credentials in it), an existing Secrets Manager secret ARN with {\"username\",\"password\"} (null creates an empty secret whose value is set out of band), and the VPC placement Glue needs to reach a private database."
+  description = "The ECR/CRM MySQL server: JDBC URL (no credentials in it), an existing Secrets Manager secret ARN with {\"username\",\"password\"} (null creates an empty secret whose value is set out of band), the VPC placement Glue needs to reach a private database, and create_connection (false only on the emulator, which cannot update or delete connections: the name is still derived and used)."
   type = object({
     jdbc_url             = string
     secret_arn           = optional(string)
@@ -83,6 +83,7 @@ variable "mysql" {
     availability_zone    = optional(string)
     databases            = optional(list(string), ["ecr", "crm"])
     enforce_ssl          = optional(bool, true)
+    create_connection    = optional(bool, true)
   })
 
   validation {

@@ -26,6 +26,7 @@ metric_tables = {
 mysql = {
   jdbc_url             = "jdbc:mysql://127.0.0.1:13306/ecr"
   secret_recovery_days = 0
+  create_connection    = false # moto has no UpdateConnection/DeleteConnection (EMULATOR_GAPS.md)
 }
 
 data_bucket = {

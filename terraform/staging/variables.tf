@@ -110,6 +110,7 @@ variable "mysql" {
     subnet_id            = optional(string)
     security_group_ids   = optional(list(string), [])
     availability_zone    = optional(string)
+    create_connection    = optional(bool, true)
   })
 }
 

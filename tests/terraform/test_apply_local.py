@@ -1,0 +1,205 @@
+"""`terraform apply` of terraform/local against moto creates every resource the emulator
+supports, and `terraform destroy` removes them all; nothing secret shows up in clear text.
+
+The root is applied from a staged copy with its own state and data dir, under a project name
+of its own ("cmtest"), so neither a developer's `make apply ENV=local` nor the demo's
+resources in the same emulator are touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import boto3
+import hcl2
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM = os.environ.get("TERRAFORM", "terraform")
+PROJECT = "cmtest"
+PREFIX = f"{PROJECT}-local"
+COPY = ("modules", "terraform/local", "scripts/athena", "dashboards")
+IGNORE = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan", ".terraform.lock.hcl", "__pycache__")
+
+# Resource types the core modules must create on the emulator, with exact counts (within
+# those modules; the analytics modules add their own) where the design fixes them.
+CORE_MODULES = ("module.data_bucket.", "module.metric_tables.", "module.glue_catalog.", "module.glue_job.")
+EXPECTED_COUNTS = {
+    "aws_kms_key": 2,
+    "aws_s3_bucket": 2,  # data + access logs
+    "aws_s3_bucket_logging": 1,
+    "aws_s3_bucket_lifecycle_configuration": 2,
+    "aws_dynamodb_table": 5,
+    "aws_glue_catalog_database": 1,
+    "aws_glue_catalog_table": 5,
+    "aws_glue_crawler": 2,
+    "aws_glue_job": 1,
+    "aws_glue_trigger": 1,
+    "aws_glue_security_configuration": 2,
+    "aws_s3_object": 2,  # entry script + package zip
+    "aws_secretsmanager_secret": 1,
+    "aws_cloudwatch_metric_alarm": 1,
+}
+EXPECTED_TYPES = set(EXPECTED_COUNTS) | {
+    "aws_kms_alias",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_cloudwatch_log_group",
+    "aws_sns_topic",
+    "aws_sns_topic_policy",
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target",
+}
+# Attribute names whose value would be a credential (connection_properties is checked apart).
+SECRET_KEYS = re.compile(r"(^|_)(password|secret_string|secret_binary|secret_key|private_key)$", re.I)
+
+
+def _stage(dest: Path) -> Path:
+    for part in COPY:
+        shutil.copytree(ROOT / part, dest / part, ignore=IGNORE)
+    subprocess.run(
+        [sys.executable, "-m", "cinema_metrics.packaging", "--out", str(dest / "build" / "glue")],
+        check=True,
+        capture_output=True,
+    )
+    return dest / "terraform" / "local"
+
+
+def _tf(root: Path, env: dict[str, str], *args: str, timeout: int = 420) -> str:
+    proc = subprocess.run(
+        [TERRAFORM, *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert proc.returncode == 0, f"terraform {args[0]} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def _secret_values(node: Any, path: str = "") -> list[str]:
+    """Paths of non-empty values stored under credential-like keys anywhere in a JSON tree."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if SECRET_KEYS.search(str(key)) and value not in (None, "", [], {}, False, True):
+                found.append(here)
+            if key == "connection_properties" and isinstance(value, dict):
+                found += [f"{here}.{k}" for k in value if k.upper() in {"USERNAME", "PASSWORD"}]
+                found += [
+                    f"{here}.JDBC_CONNECTION_URL"
+                    for v in value.values()
+                    if re.search(r"password=|//[^/]*:[^/]*@", str(v), re.I)
+                ]
+            found += _secret_values(value, here)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _secret_values(value, f"{path}[{i}]")
+    return found
+
+
+def _managed(state: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+
+    def walk(module: dict[str, Any]) -> None:
+        out.extend(r for r in module.get("resources", []) if r["mode"] == "managed")
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(state.get("values", {}).get("root_module", {}))
+    return out
+
+
+@pytest.mark.terraform
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_apply_and_destroy_local_root_on_moto(services, aws_env, tmp_path: Path) -> None:
+    assert shutil.which(TERRAFORM), "terraform not found on PATH: install Terraform 1.11 (see GUIDE.md)"
+    rc = ROOT / "build" / "terraformrc"
+    assert rc.exists(), "build/terraformrc missing: run `make tf-config`"
+    root = _stage(tmp_path / "tree")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
+    env.update(
+        TF_CLI_CONFIG_FILE=str(rc),
+        TF_PLUGIN_CACHE_DIR=str(ROOT / ".local" / "tf-plugin-cache"),
+        TF_DATA_DIR=str(tmp_path / "data"),
+        TF_IN_AUTOMATION="1",
+        CHECKPOINT_DISABLE="1",
+    )
+    tfvars = ["-var", f"aws_endpoint={services.aws_endpoint}", "-var", f"project={PROJECT}"]
+    _tf(root, env, "init", "-input=false", f"-backend-config=path={tmp_path / 'terraform.tfstate'}")
+
+    _tf(root, env, "plan", "-input=false", "-out=local.tfplan", *tfvars)
+    plan = json.loads(_tf(root, env, "show", "-json", "local.tfplan"))
+    planned = {r["type"] for r in plan["resource_changes"]}
+    assert "aws_secretsmanager_secret_version" not in planned, (
+        "a secret value must never pass through Terraform"
+    )
+    assert _secret_values(plan.get("planned_values", {})) == []
+    assert services.mysql_password not in json.dumps(plan.get("variables", {}))
+
+    try:  # destroy even when apply or a check fails, so the shared emulator stays clean
+        start = time.monotonic()
+        _tf(root, env, "apply", "-input=false", "-auto-approve", "local.tfplan")
+        _check_applied(root, env, services.aws_endpoint, time.monotonic() - start)
+    finally:
+        start = time.monotonic()
+        _tf(root, env, "destroy", "-input=false", "-auto-approve", *tfvars)
+        print(f"destroyed in {time.monotonic() - start:.0f} s")
+    after = json.loads(_tf(root, env, "show", "-json"))
+    assert _managed(after) == [], "destroy left resources in state"
+    ddb = boto3.client("dynamodb", endpoint_url=services.aws_endpoint, region_name="us-east-1")
+    assert not [t for t in ddb.list_tables()["TableNames"] if t.startswith(f"{PREFIX}-")], (
+        "tables left behind"
+    )
+
+
+def _check_applied(root: Path, env: dict[str, str], endpoint: str, apply_s: float) -> None:
+    state = json.loads(_tf(root, env, "show", "-json"))
+    resources = _managed(state)
+    by_type = Counter(r["type"] for r in resources)
+    core = Counter(r["type"] for r in resources if r["address"].startswith(CORE_MODULES))
+    print(f"\napplied {len(resources)} resources to moto in {apply_s:.0f} s: {dict(sorted(by_type.items()))}")
+    missing = EXPECTED_TYPES - set(core)
+    assert not missing, f"resource types not created on moto: {sorted(missing)}"
+    wrong = {t: (core[t], n) for t, n in EXPECTED_COUNTS.items() if core[t] != n}
+    assert not wrong, f"(created, expected) counts differ: {wrong}"
+    assert _secret_values(state) == []
+
+    outputs = json.loads(_tf(root, env, "output", "-json"))
+    assert _secret_values(outputs) == []
+    assert not any(o.get("sensitive") and o.get("value") for o in outputs.values()), (
+        "no output may carry a secret"
+    )
+
+    # The emulator really holds what the state says.
+    ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+    tables = set(ddb.list_tables()["TableNames"])
+    expected_tables = {f"{PREFIX}-{t}" for t in outputs["metric_table_names"]["value"]}
+    assert len(expected_tables) == 5 and expected_tables <= tables
+    glue = boto3.client("glue", endpoint_url=endpoint, region_name="us-east-1")
+    job = glue.get_job(JobName=outputs["glue_job_name"]["value"])["Job"]
+    assert job["GlueVersion"] == "5.0"
+    assert job["DefaultArguments"]["--dynamodb_table_prefix"] == f"{PREFIX}-"
+
+
+def test_no_credentials_in_any_tfvars() -> None:
+    """Every committed tfvars file parses and holds no credential-like value."""
+    files = sorted((ROOT / "terraform").glob("*/*.tfvars"))
+    assert files, "no tfvars found under terraform/"
+    for path in files:
+        with path.open() as fh:
+            data = hcl2.load(fh)
+        assert _secret_values(data) == [], f"{path.relative_to(ROOT)} holds a credential-like value"
+        text = path.read_text()
+        assert not re.search(r"(?i)password\s*=|jdbc:[^\"]*(password=|://[^/\"]*:[^/\"]*@)", text), path

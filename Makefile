@@ -106,20 +106,32 @@ dashboard: install ## render the dashboard HTML and PNG from a run's output (RUN
 	@$(CLI) dashboard --output $(RUN_OUTPUT)
 
 # ---------------------------------------------------------------- terraform
+# S3-backend roots take their bucket/KMS key from terraform/<env>/backend.hcl (see
+# backend.hcl.example); without it init runs with -backend=false (validate works offline) and
+# plan/apply stop with a hint. ENV=local talks to the moto server on CM_MOTO_PORT (15000).
+TF_BACKEND_HCL = $(TF_ROOT)/backend.hcl
+TF_INIT_FLAGS ?= $(if $(wildcard $(TF_BACKEND_HCL)),-backend-config=backend.hcl,-backend=false)
+TF_VARS = $(if $(filter local,$(ENV)),-var aws_endpoint=http://127.0.0.1:$${CM_MOTO_PORT:-15000})
+TF_NEED_BACKEND = $(if $(filter dev staging prod,$(ENV)),$(if $(wildcard $(TF_BACKEND_HCL)),,@echo "error: terraform/$(ENV)/backend.hcl missing: copy backend.hcl.example and fill it from 'terraform -chdir=terraform/bootstrap output'" >&2; exit 2))
+
 init: install ## terraform init ENV=<env> (offline mirror when present)
 	@echo "==> terraform init $(ENV)"
-	@cd $(TF_ROOT) && $(TERRAFORM) init -input=false $(if $(filter local,$(ENV)),,$(TF_INIT_FLAGS))
+	@cd $(TF_ROOT) && $(TERRAFORM) init -input=false $(if $(filter local bootstrap,$(ENV)),,$(TF_INIT_FLAGS))
 
 plan: init package ## terraform plan ENV=<env>
-	@cd $(TF_ROOT) && $(TERRAFORM) plan -input=false -out=$(ENV).tfplan
+	$(TF_NEED_BACKEND)
+	@cd $(TF_ROOT) && $(TERRAFORM) plan -input=false $(TF_VARS) -out=$(ENV).tfplan
 
 apply: init package ## terraform apply ENV=<env> (ENV=local applies against the moto server)
+	$(TF_NEED_BACKEND)
 	@if [ "$(ENV)" = local ]; then VENV=$(VENV) scripts/services/services.sh up moto; fi
-	@cd $(TF_ROOT) && $(TERRAFORM) apply -input=false -auto-approve
-	@cd $(TF_ROOT) && echo "==> $(ENV): $$($(TERRAFORM) state list | grep -vc '^data\.' ) resources in state"
+	@cd $(TF_ROOT) && $(TERRAFORM) apply -input=false -auto-approve $(TF_VARS)
+	@cd $(TF_ROOT) && echo "==> $(ENV): $$($(TERRAFORM) state list | grep -vc '\(^\|\.\)data\.' ) resources in state: $$($(TERRAFORM) state list | grep -v '\(^\|\.\)data\.' | sed -E 's/.*\.(aws_[a-z0-9_]+)\..*/\1/' | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 
 destroy: init ## terraform destroy ENV=<env>
-	@cd $(TF_ROOT) && $(TERRAFORM) destroy -input=false -auto-approve
+	$(TF_NEED_BACKEND)
+	@cd $(TF_ROOT) && $(TERRAFORM) destroy -input=false -auto-approve $(TF_VARS)
+	@cd $(TF_ROOT) && echo "==> $(ENV): $$($(TERRAFORM) state list 2>/dev/null | grep -vc '\(^\|\.\)data\.' ) resources left in state"
 
 # ---------------------------------------------------------------- quality
 fmt: install ## format Python (ruff) and Terraform (terraform fmt)

@@ -296,7 +296,7 @@ resource "aws_glue_job" "this" {
 }
 
 resource "aws_glue_trigger" "schedule" {
-  count = var.job.schedule == null ? 0 : 1
+  count = var.job.schedule_enabled ? 1 : 0
 
   name              = "${local.job_name}-schedule"
   description       = "Runs ${local.job_name} on ${var.job.schedule}"

@@ -24,7 +24,7 @@ output "sns_topic_arn" {
 }
 
 output "trigger_name" {
-  description = "Name of the scheduled trigger (null when job.schedule is null)."
+  description = "Name of the scheduled trigger (null when job.schedule_enabled is false)."
   value       = one(aws_glue_trigger.schedule[*].name)
 }
 

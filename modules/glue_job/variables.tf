@@ -100,12 +100,13 @@ variable "package_path" {
 }
 
 variable "job" {
-  description = "Job sizing and schedule: worker type, worker count, execution class (FLEX is cheaper for this non-urgent batch), Glue cron schedule (null = no trigger), timeout and retries."
+  description = "Job sizing and schedule: worker type, worker count, execution class (FLEX is cheaper for this non-urgent batch), Glue cron schedule with schedule_enabled (false = no trigger; an explicit null schedule would be replaced by the default), timeout and retries."
   type = object({
     worker_type       = optional(string, "G.1X")
     number_of_workers = optional(number, 2)
     execution_class   = optional(string, "STANDARD")
     schedule          = optional(string, "cron(0 */2 * * ? *)")
+    schedule_enabled  = optional(bool, true)
     timeout_minutes   = optional(number, 30)
     max_retries       = optional(number, 0)
   })
@@ -129,8 +130,8 @@ variable "job" {
   }
   validation {
     # Glue triggers accept cron() only (rate() is an EventBridge form Glue rejects).
-    condition     = var.job.schedule == null || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.job.schedule))
-    error_message = "job.schedule must be null or a six-field Glue cron expression, e.g. cron(0 */2 * * ? *)."
+    condition     = can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.job.schedule))
+    error_message = "job.schedule must be a six-field Glue cron expression, e.g. cron(0 */2 * * ? *)."
   }
   validation {
     condition     = var.job.timeout_minutes >= 1 && var.job.timeout_minutes <= 2880

@@ -17,7 +17,9 @@ locals {
   definition_path   = coalesce(var.definition_file, "${path.module}/default/definition.json")
   data_sets_path    = coalesce(var.data_sets_file, "${path.module}/default/datasets.json")
   definition_sha    = filesha256(local.definition_path)
-  data_sets_doc     = jsondecode(file(local.data_sets_path))
+  # The dashboard's version note: which file, which content.
+  version_description = "Rendered from ${local.definition_source} (sha256 ${substr(local.definition_sha, 0, 12)})"
+  data_sets_doc       = jsondecode(file(local.data_sets_path))
 
   # QuickSight IDs are per account and region: the name prefix keeps environments apart.
   id_prefix           = "${var.name_prefix}-"

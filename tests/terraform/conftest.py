@@ -8,6 +8,7 @@ command that fixes them; nothing here is skipped.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -35,6 +36,7 @@ from tfharness import (
     discover,
     stage_tree,
     summarize,
+    tree_digest,
 )
 
 SERVICES = ROOT / "scripts" / "services" / "services.sh"
@@ -75,13 +77,32 @@ def tools() -> None:
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
+def work_lock(tools: None) -> Iterator[None]:
+    """One terraform test session at a time per checkout: sessions share the staged tree, the
+    cached init/plan data and the moto server under .local/tf-validate (another engineer's
+    `make test` must not restage the tree under this session's plans)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    with (WORK / "session.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("\n[terraform checks] waiting for another session in this checkout to finish", flush=True)
+            start = time.monotonic()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            TIMER.add("waiting for another session", time.monotonic() - start)
+        yield
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(work_lock: None) -> Iterator[str]:
     """A moto server of our own (only moto: the plans need STS/IAM/KMS data sources, not MariaDB)."""
     state = WORK / "moto"
     env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=str(ROOT / ".venv"))
+    status = subprocess.run([str(SERVICES), "status", "moto"], env=env, capture_output=True, text=True)
     env_file = state / "env"
-    running = (state / "moto.pid").exists() and env_file.exists()
-    if running:
+    running = "moto: running" in status.stdout and env_file.exists()
+    if running:  # left up by an earlier session with CM_KEEP_SERVICES=1
         endpoint = dict(line.split("=", 1) for line in env_file.read_text().split())["CM_AWS_ENDPOINT"]
         env["CM_MOTO_PORT"] = endpoint.rsplit(":", 1)[1]
     else:
@@ -90,7 +111,7 @@ def moto_endpoint() -> Iterator[str]:
     subprocess.run([str(SERVICES), "up", "moto"], env=env, check=True, capture_output=True)
     TIMER.add("moto start", time.monotonic() - start)
     yield f"http://127.0.0.1:{env['CM_MOTO_PORT']}"
-    if not os.environ.get("CM_KEEP_SERVICES"):
+    if not running and not os.environ.get("CM_KEEP_SERVICES"):  # stop only what this session started
         subprocess.run([str(SERVICES), "down", "moto"], env=env, check=False, capture_output=True)
 
 
@@ -101,25 +122,43 @@ def pool() -> Iterator[ThreadPoolExecutor]:
 
 
 @pytest.fixture(scope="session")
-def tree(tools: None) -> Path:
+def tree(work_lock: None) -> Path:
     start = time.monotonic()
     staged = stage_tree(WORK / "tree")
     TIMER.add("stage tree", time.monotonic() - start)
     return staged
 
 
-def run_stack(tree: Path, stack: Stack, env: dict[str, str], endpoint: str, data_root: Path) -> StackRun:
+def run_stack(
+    tree: Path,
+    stack: Stack,
+    env: dict[str, str],
+    endpoint: str,
+    data_root: Path,
+    cache_key: str | None = None,
+) -> StackRun:
+    """init, validate, plan, show -json. With cache_key (a digest of the staged tree), a stack whose
+    inputs are unchanged since its last successful run reuses that run's validate report and plan."""
     tf = Terraform(tree, stack, data_root, env)
     run = StackRun(stack, tf.init())
     if not run.init.ok:
         return run
+    variables = {"aws_endpoint": endpoint} if stack.id == "local" else {}
+    key = f"{cache_key}:{sorted(variables.items())}" if cache_key else None
+    if key and (hit := tf.cached(key)):
+        run.validate_report, run.plan_json = hit
+        run.validate = run.plan = Result(True, "cached: inputs unchanged since the last run")
+        run.plan_json_path = tf.data / "plan.json"
+        TIMER.add("validate + plan (cached)", 0.0, 1)
+        return run
     run.validate, run.validate_report = tf.validate()
     if not run.validate.ok:
         return run
-    variables = {"aws_endpoint": endpoint} if stack.id == "local" else {}
     run.plan, run.plan_json = tf.plan(variables)
     if run.plan_json is not None:
         run.plan_json_path = tf.data / "plan.json"
+        if key:
+            tf.store(key, run.validate_report)
     return run
 
 
@@ -129,7 +168,11 @@ def stack_futures(
 ) -> dict[str, Future[StackRun]]:
     # hcl_scan is requested first so checkov works on the HCL while the plans queue up.
     env = base_env(moto_endpoint)
-    return {s.id: pool.submit(run_stack, tree, s, env, moto_endpoint, WORK / "data") for s in discover(tree)}
+    # CM_TF_PLAN_CACHE=0 forces fresh plans (CI starts from a clean checkout, so it never has a cache).
+    key = tree_digest(tree) if os.environ.get("CM_TF_PLAN_CACHE", "1") != "0" else None
+    return {
+        s.id: pool.submit(run_stack, tree, s, env, moto_endpoint, WORK / "data", key) for s in discover(tree)
+    }
 
 
 @pytest.fixture(scope="session")

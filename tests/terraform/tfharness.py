@@ -116,6 +116,20 @@ def stage_tree(dest: Path, source: Path = ROOT) -> Path:
     return dest
 
 
+HARNESS_VERSION = "1"  # bump when the way plans are made changes: it invalidates cached plans
+
+
+def tree_digest(tree: Path) -> str:
+    """Everything a plan depends on: every staged file, the CLI config and the terraform binary."""
+    digest = hashlib.sha256(HARNESS_VERSION.encode())
+    binary = Path(shutil.which(TERRAFORM) or TERRAFORM)
+    digest.update(TF_RC.read_bytes() + str(binary.stat().st_size).encode() if binary.exists() else b"")
+    for path in sorted(tree.rglob("*")):
+        if path.is_file() and ".terraform" not in path.parts and path.name != ".terraform.lock.hcl":
+            digest.update(str(path.relative_to(tree)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def base_env(aws_endpoint: str | None) -> dict[str, str]:
     env = dict(os.environ)
     for key in [k for k in env if k.startswith(("AWS_", "TF_VAR_"))]:
@@ -204,10 +218,24 @@ class Terraform:
         TIMER.add("validate", 0.0, int(bool(report.get("valid"))))
         return Result(bool(report.get("valid")), result.output), report
 
-    def plan(self, variables: dict[str, str] | None = None) -> tuple[Result, dict[str, Any] | None]:
+    def cached(self, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The validate report and plan JSON of an earlier run with the same inputs, if any."""
+        files = [self.data / n for n in ("plan.key", "validate.json", "plan.json")]
+        if all(f.exists() for f in files) and files[0].read_text() == key:
+            return json.loads(files[1].read_text()), json.loads(files[2].read_text())
+        return None
+
+    def store(self, key: str, validate_report: dict[str, Any]) -> None:
+        (self.data / "validate.json").write_text(json.dumps(validate_report))
+        (self.data / "plan.key").write_text(key)
+
+    def plan(
+        self, variables: dict[str, str] | None = None, targets: list[str] | None = None
+    ) -> tuple[Result, dict[str, Any] | None]:
         plan_file = self.data / "plan.tfplan"
         args = ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"]
         args += [f"-var={k}={v}" for k, v in (variables or {}).items()]
+        args += [f"-target={t}" for t in targets or []]
         result = self.run("plan", *args)
         if not result.ok:
             return result, None

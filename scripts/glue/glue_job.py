@@ -1,10 +1,11 @@
 """AWS Glue 5.0 entry point: the only module that imports awsglue.
 
-Reads the crawled ECR/CRM tables from the Data Catalog (from_catalog with a
-transformation_ctx each), mirrors the POS prefix and the job state from S3, runs the same
+Reads the crawled ECR/CRM tables from the Data Catalog (from_catalog, whole: see
+read_dimensions), mirrors the POS prefix and the job state from S3, runs the same
 transforms as `cinema-metrics run` (cinema_metrics.job.runner.run_job), writes DynamoDB
 through the same batch writer, uploads the curated Parquet, quarantine, report and state,
-and commits the job (bookmarks) only after every write succeeded.
+publishes the run's quarantine ratio to CloudWatch (the module's alarm watches it), and
+commits the job only after every write succeeded.
 
 Job arguments (--NAME VALUE): JOB_NAME, database, catalog_table_prefix, bucket,
 pos_prefix (raw/pos/), curated_prefix (curated/), state_prefix (curated/_state/),
@@ -31,7 +32,14 @@ ARGUMENTS = (
 
 
 def read_dimensions(glue_context, database: str, table_prefix: str):
-    """ECR/CRM tables from the catalog; the crawler names JDBC tables <prefix><db>_<table>."""
+    """ECR/CRM tables from the catalog; the crawler names JDBC tables <prefix><db>_<table>.
+
+    No transformation_ctx here on purpose: with job bookmarks on, a JDBC source that has one
+    is read incrementally by primary key, and CONTRACT.md 1.1 reads these tables whole on
+    every run (a showtime updated in place must be seen). POS files are tracked by the job's
+    own manifest (path + content hash), which also catches a changed file, which bookmarks
+    keyed on modification time would not tell apart from a re-delivery.
+    """
     from cinema_metrics import contract
     from cinema_metrics.sources import dimensions_from_frames
 
@@ -40,7 +48,6 @@ def read_dimensions(glue_context, database: str, table_prefix: str):
         dyf = glue_context.create_dynamic_frame.from_catalog(
             database=database,
             table_name=f"{table_prefix}{db}_{table}",
-            transformation_ctx=f"source_{db}_{table}",
         )
         frames[(db, table)] = dyf.toDF().toPandas()
     return dimensions_from_frames(frames, origin="catalog")
@@ -65,6 +72,26 @@ def upload_changed(s3, root: Path, bucket: str, prefix: str, since: float, last:
     for p in files:
         s3.upload_file(str(p), bucket, prefix + p.relative_to(root).as_posix())
     return len(files)
+
+
+def publish_run_metrics(cloudwatch, job_name: str, report: dict) -> None:
+    """CinemaMetrics/QuarantineRatio (and line counts) per JobName, for the module's alarm."""
+    read = int(report.get("lines_read", 0))
+    ratio = report.get("lines_quarantined", 0) / read if read else 0.0
+    dims = [{"Name": "JobName", "Value": job_name}]
+    cloudwatch.put_metric_data(
+        Namespace="CinemaMetrics",
+        MetricData=[
+            {"MetricName": "QuarantineRatio", "Dimensions": dims, "Value": ratio, "Unit": "None"},
+            {"MetricName": "LinesRead", "Dimensions": dims, "Value": read, "Unit": "Count"},
+            {
+                "MetricName": "LinesQuarantined",
+                "Dimensions": dims,
+                "Value": int(report.get("lines_quarantined", 0)),
+                "Unit": "Count",
+            },
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -106,6 +133,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     upload_changed(s3, output, bucket, args["curated_prefix"], started)
     upload_changed(s3, state, bucket, args["state_prefix"], started, last="manifest.json")
+    publish_run_metrics(boto3.client("cloudwatch"), args["JOB_NAME"], report)
     job.commit()  # only after every write above succeeded
     return report
 

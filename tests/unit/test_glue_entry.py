@@ -31,6 +31,16 @@ ARGV = [
 ]  # fmt: skip
 
 
+class FakeClient:
+    """Stands in for boto3 clients; records CloudWatch metric publications."""
+
+    def __init__(self, service: str, calls: list):
+        self.service, self.calls = service, calls
+
+    def put_metric_data(self, **kw):
+        self.calls.append(("put_metric_data", kw))
+
+
 @pytest.fixture
 def glue(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(DOUBLE))
@@ -51,7 +61,7 @@ def glue(monkeypatch, tmp_path):
     import pyspark.context
 
     monkeypatch.setattr(pyspark.context.SparkContext, "getOrCreate", classmethod(lambda cls: None))
-    monkeypatch.setattr("boto3.client", lambda service, **kw: ("client", service))
+    monkeypatch.setattr("boto3.client", lambda service, **kw: FakeClient(service, calls))
     monkeypatch.setattr("cinema_metrics.job.dynamodb.make_client", lambda *a, **k: "dynamodb-client")
     monkeypatch.setattr(
         "cinema_metrics.sources.sync_s3_pos",
@@ -72,15 +82,21 @@ def test_arguments_wiring_and_commit_after_writes(glue, monkeypatch):
     def fake_run_job(sources, output, state, **kw):
         seen.update(kw, sources=sources)
         calls.append(("run_job",))
-        return {"lines_read": 10}
+        return {"lines_read": 10, "lines_quarantined": 2}
 
     monkeypatch.setattr("cinema_metrics.job.runner.run_job", fake_run_job)
-    assert job.main(ARGV) == {"lines_read": 10}
+    assert job.main(ARGV) == {"lines_read": 10, "lines_quarantined": 2}
     names = [c[0] for c in calls]
     catalog = [c for c in calls if c[0] == "from_catalog"]
     assert len(catalog) == 6
-    assert all(c[1] == "cinema_test" and c[2].startswith("src_") and c[3] for c in catalog)
-    assert len({c[3] for c in catalog}) == 6  # one transformation_ctx per source, so bookmarks work
+    assert all(c[1] == "cinema_test" and c[2].startswith("src_") for c in catalog)
+    # Read whole every run (CONTRACT.md 1.1): no transformation_ctx, so no JDBC bookmark.
+    assert all(c[3] == "" for c in catalog)
+    metrics = [c[1] for c in calls if c[0] == "put_metric_data"]
+    assert len(metrics) == 1 and metrics[0]["Namespace"] == "CinemaMetrics"
+    ratio = next(m for m in metrics[0]["MetricData"] if m["MetricName"] == "QuarantineRatio")
+    assert ratio["Value"] == pytest.approx(0.2)
+    assert ratio["Dimensions"] == [{"Name": "JobName", "Value": "cinema-test-metrics"}]
     assert ("sync_pos", "s3://data-bucket/raw/pos/") in calls
     assert seen["sources"] is None and seen["ship_content"] is True
     assert seen["dynamodb"].prefix == "cinema-test-" and seen["dynamodb"].client == "dynamodb-client"
@@ -91,7 +107,8 @@ def test_arguments_wiring_and_commit_after_writes(glue, monkeypatch):
         "curated/_state/",
     ) in calls
     assert names[-1] == "job.commit"
-    assert names.index("job.commit") > max(i for i, n in enumerate(names) if n in ("run_job", "upload"))
+    writes = ("run_job", "upload", "put_metric_data")
+    assert names.index("job.commit") > max(i for i, n in enumerate(names) if n in writes)
     assert names.index("job.init") < names.index("run_job")
 
 

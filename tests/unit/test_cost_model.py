@@ -56,7 +56,8 @@ def test_seed_at_aws_billing_rules_pays_the_crawler_minimum() -> None:
 
 
 def test_target_this_design_on_the_seed_workload_at_most_45() -> None:
-    ours = model.this_design("prod", _tf(FIXTURES / "prod"), SEED_WORKLOAD, PRICES)
+    # The real prod root (terraform/prod/*.tfvars), not a fixture: the target is about what deploys.
+    ours = model.this_design("prod", _tf(ROOT / "terraform" / "prod"), SEED_WORKLOAD, PRICES)
     assert ours.total <= 45.0, ours.by_service()
     # QuickSight is included: 1 Author + 3 Readers at list price
     assert ours.by_service()["QuickSight"] == pytest.approx(33.0)

@@ -77,6 +77,8 @@ def _env(cfg: DemoConfig) -> dict[str, str]:
         AWS_DEFAULT_REGION="us-east-1",
         SPARK_LOCAL_IP="127.0.0.1",
         TF_IN_AUTOMATION="1",
+        # The demo's own .terraform folder: `make apply ENV=local` and the tests keep theirs.
+        TF_DATA_DIR=str(cfg.work / "terraform" / ".terraform"),
         CHECKPOINT_DISABLE="1",
         TF_CLI_CONFIG_FILE=os.environ.get("TF_CLI_CONFIG_FILE", str(ROOT / "build" / "terraformrc")),
         TF_PLUGIN_CACHE_DIR=os.environ.get("TF_PLUGIN_CACHE_DIR", str(ROOT / ".local" / "tf-plugin-cache")),
@@ -336,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.clean:
         return clean(cfg)
     cfg.work.mkdir(parents=True, exist_ok=True)
+    # The emulator's throwaway credentials, for the boto3 calls made in this process.
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        os.environ[key] = _env(cfg)[key]
     st = DemoState()
     t0 = time.monotonic()
     for i, (title, fn) in enumerate(STEPS, 1):

@@ -217,11 +217,17 @@ def load_json(path: Path) -> dict[str, Any]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not TIMER.seconds and not TIMER.passed:
+    layers = sorted(set(TIMER.spans) | set(TIMER.passed) | set(TIMER.cpu))
+    if not layers:
         return
     terminalreporter.section("terraform checks: time and passed checks per layer")
-    for layer in sorted(set(TIMER.seconds) | set(TIMER.passed)):
-        terminalreporter.write_line(
-            f"  {layer:<28} {TIMER.seconds.get(layer, 0.0):7.1f} s   passed: {TIMER.passed.get(layer, 0)}"
-        )
-    terminalreporter.write_line("  (seconds add up across parallel workers: wall time is lower)")
+    terminalreporter.write_line(f"  {'layer':<30} {'wall s':>7} {'CPU s':>7} {'passed':>7}")
+    for layer in layers:
+        wall, cpu, passed = TIMER.wall(layer), TIMER.cpu.get(layer, 0.0), TIMER.passed.get(layer, 0)
+        terminalreporter.write_line(f"  {layer:<30} {wall:7.1f} {cpu:7.1f} {passed:7d}")
+    total_cpu, cores = sum(TIMER.cpu.values()), os.cpu_count() or 1
+    terminalreporter.write_line(
+        "  wall: first start to last end (layers run in parallel, so they overlap); CPU: the layer's "
+        f"processes.\n  Total CPU {total_cpu:.0f} s: about {total_cpu / cores:.0f} s of wall "
+        f"on {cores} idle cores."
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tfharness import ROOT, TIMER, Terraform, ToolMissing
+from tfharness import ROOT, TIMER, Terraform, ToolMissing, run_measured
 
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 SCHEMA_VENV = ROOT / ".venv-schema"
@@ -59,30 +59,22 @@ def _run_checkov(layer: str, args: list[str]) -> CheckovReport:
     env = dict(os.environ, EVAL_TF_PLAN_AFTER_UNKNOWN="1", BC_SKIP_MAPPING="TRUE", LOG_LEVEL="WARNING")
     env.pop("AWS_ENDPOINT_URL", None)
     start = time.monotonic()
-    proc = subprocess.run(
-        [
-            str(CHECKOV),
-            *args,
-            "--skip-download",
-            "--external-checks-dir",
-            str(POLICIES),
-            "-o",
-            "json",
-            "--compact",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=600,
-    )
+    cmd = [
+        str(CHECKOV),
+        *args,
+        "--skip-download",
+        "--external-checks-dir",
+        str(POLICIES),
+        "-o",
+        "json",
+        "--compact",
+    ]
+    code, stdout, stderr, cpu = run_measured(cmd, ROOT, env)
     seconds = time.monotonic() - start
-    reports = _json_documents(proc.stdout)
+    reports = _json_documents(stdout)
     if not reports:
-        raise AssertionError(
-            f"checkov printed no JSON (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        )
-    report = CheckovReport([], [], [], [], proc.stderr)
+        raise AssertionError(f"checkov printed no JSON (exit {code}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
+    report = CheckovReport([], [], [], [], stderr)
     for part in reports:
         results = part.get("results", {})
         report.passed += results.get("passed_checks", [])
@@ -93,7 +85,7 @@ def _run_checkov(layer: str, args: list[str]) -> CheckovReport:
     report.passed, report.failed, report.skipped = (
         _unique(x) for x in (report.passed, report.failed, report.skipped)
     )
-    TIMER.add(layer, seconds, len(report.passed))
+    TIMER.add(layer, seconds, len(report.passed), cpu=cpu)
     return report
 
 
@@ -226,13 +218,14 @@ def schema5_cache(tf: Terraform) -> Path:
 
 
 def schema_check(paths: list[Path], schema6: Path, schema5: Path | None, base: Path = ROOT) -> list[Any]:
-    start = time.monotonic()
+    start, cpu_start = time.monotonic(), time.thread_time()
     six = json.loads(schema6.read_text())
     five = json.loads(schema5.read_text()) if schema5 else None
     files = list(schema_check_files(paths))
     findings = schema_lib.check(paths, six, five, base=base)
     blocks = sum(_count_blocks(f) for f in files)
-    TIMER.add("schema 6.x check", time.monotonic() - start, blocks if not findings else 0)
+    cpu = time.thread_time() - cpu_start
+    TIMER.add("schema 6.x check", time.monotonic() - start, blocks if not findings else 0, cpu=cpu)
     return findings
 
 

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -41,16 +42,46 @@ class ToolMissing(RuntimeError):
 
 @dataclass
 class Timer:
-    """Wall-clock seconds and counts per layer, printed at the end of the session."""
+    """Per layer: wall-clock span (first start to last end, parallel runs overlap), CPU seconds of
+    the processes it ran (what the layer costs on an idle machine) and checks passed."""
 
-    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     passed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, layer: str, seconds: float, passed: int = 0) -> None:
+    def add(self, layer: str, seconds: float, passed: int = 0, cpu: float = 0.0) -> None:
+        end = time.monotonic()
         with self.lock:
-            self.seconds[layer] += seconds
+            if seconds > 0:
+                first, last = self.spans.get(layer, (end - seconds, end))
+                self.spans[layer] = (min(first, end - seconds), max(last, end))
+            self.cpu[layer] += cpu
             self.passed[layer] += passed
+
+    def wall(self, layer: str) -> float:
+        first, last = self.spans.get(layer, (0.0, 0.0))
+        return last - first
+
+
+def run_measured(
+    cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 900
+) -> tuple[int, str, str, float]:
+    """Run a command; return (exit code, stdout, stderr, CPU seconds of it and its children).
+    os.wait4 gives the CPU of this one child even while other threads run other commands."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        cpu = usage.ru_utime + usage.ru_stime
+        return proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"), cpu
 
 
 TIMER = Timer()
@@ -165,19 +196,11 @@ class Terraform:
         self.data = data_root / stack.id
         self.env["TF_DATA_DIR"] = str(self.data / ".terraform")
 
-    def run(self, layer: str, *args: str, timeout: int = 300) -> Result:
+    def run(self, layer: str, *args: str, timeout: int = 600) -> Result:
         start = time.monotonic()
-        proc = subprocess.run(
-            [TERRAFORM, *args],
-            cwd=self.dir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        TIMER.add(layer, time.monotonic() - start)
-        return Result(proc.returncode == 0, proc.stdout + proc.stderr)
+        code, out, err, cpu = run_measured([TERRAFORM, *args], self.dir, self.env, timeout)
+        TIMER.add(layer, time.monotonic() - start, cpu=cpu)
+        return Result(code == 0, out + err)
 
     def _stamp(self) -> str:
         digest = hashlib.sha256(TF_RC.read_bytes())

@@ -6,6 +6,7 @@
   S3 default encryption -> AES256         checkov: CKV_CM_2 (custom) and CKV_AWS_145 (builtin)
   wildcard IAM action (glue_job)          checkov: CKV_CM_4 (custom)
   module resource without tags            checkov: CKV_CM_1 (custom)
+  metric tables without PITR              checkov: CKV_CM_3 (custom)
   prod deletion protection off            plan vs inventories/prod.yaml
   a common tag dropped from prod          plan vs inventories/prod.yaml (tags_all of every resource)
 
@@ -91,7 +92,7 @@ def mutations(
     found["validate_required"] = pool.submit(validate, required)
     found["schema_copies"] = (misspelled, required)
 
-    # 3, 4, 5: policy breaks, one checkov run over the broken modules.
+    # 3-6: policy breaks in different resources, one checkov run over the broken modules.
     policy = _copy(tree, base / "policy")
     _edit(policy, "modules/data_bucket/main.tf", r'(sse_algorithm\s*=\s*)"aws:kms"', r'\1"AES256"')
     _edit(policy, "modules/glue_job/main.tf", r'"cloudwatch:PutMetricData"', r'"cloudwatch:*"')
@@ -101,9 +102,15 @@ def mutations(
         r'^(resource "aws_dynamodb_table" "\w+" \{\n(?:.*\n)*?)\s*tags\s*=.*\n',
         r"\1",
     )
+    _edit(
+        policy,
+        "modules/metric_tables/main.tf",
+        r"(point_in_time_recovery \{\s*enabled\s*=\s*)[^\n]+",
+        r"\1false",
+    )
     found["checkov"] = pool.submit(scanners.checkov_hcl, policy / "modules")
 
-    # 6 + 7: prod plan breaks the inventory must catch.
+    # 7, 8: prod plan breaks the inventory must catch.
     plan_tree = _copy(tree, base / "plan")
     _edit(plan_tree, "terraform/prod/terraform.tfvars", r"(deletion_protection\s*=\s*)true", r"\1false")
     _edit(plan_tree, "terraform/prod/main.tf", r'^\s*ManagedBy\s*=\s*"terraform"\n', "")
@@ -176,6 +183,14 @@ def test_untagged_resource_is_caught_by_checkov(mutations: dict[str, Any]) -> No
     report: scanners.CheckovReport = mutations["checkov"].result()
     found = _failed(report, "CKV_CM_1", "metric_tables/main.tf")
     assert any(c["resource"].startswith("aws_dynamodb_table.") for c in found), report.failures()
+
+
+def test_pitr_off_is_caught_by_checkov(mutations: dict[str, Any]) -> None:
+    report: scanners.CheckovReport = mutations["checkov"].result()
+    found = _failed(report, "CKV_CM_3", "metric_tables/main.tf")
+    assert any(
+        "point_in_time_recovery.enabled is False" in d for c in found for d in c.get("details") or []
+    ), report.failures()
 
 
 def test_prod_deletion_protection_off_is_caught_by_the_inventory(mutations: dict[str, Any]) -> None:

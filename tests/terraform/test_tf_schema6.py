@@ -43,3 +43,13 @@ def test_misspelled_argument_is_reported_with_file_and_line(tmp_path: Path, sche
     assert (finding.file, finding.line) == ("metric_tables/main.tf", line)
     assert "unknown argument `biling_mode`" in finding.message
     assert "did you mean `billing_mode`?" in finding.message
+
+
+def test_argument_removed_in_6x_is_named_as_such(
+    tmp_path: Path, schema6_path: Path, schema5_path: Path
+) -> None:
+    """`vpc` on aws_eip exists in 5.100 and is gone in 6.x: the finding says so (not "unknown")."""
+    (tmp_path / "eip.tf").write_text('resource "aws_eip" "nat" {\n  domain = "vpc"\n  vpc    = true\n}\n')
+    findings = scanners.schema_check([tmp_path], schema6_path, schema5_path, base=tmp_path)
+    assert [(f.file, f.line) for f in findings] == [("eip.tf", 3)]
+    assert "argument `vpc` was removed in AWS provider 6." in findings[0].message

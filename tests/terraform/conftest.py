@@ -231,3 +231,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"processes.\n  Total CPU {total_cpu:.0f} s: about {total_cpu / cores:.0f} s of wall "
         f"on {cores} idle cores."
     )
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Mark these checks `terraform`; under pytest-xdist keep them on one worker (--dist loadgroup),
+    since they share one staged tree, one moto server and one set of plans."""
+    here = Path(__file__).parent
+    group = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        if Path(str(item.fspath)).parent == here and item.fspath.basename != "test_apply_local.py":
+            item.add_marker(pytest.mark.terraform)
+            if group:
+                item.add_marker(pytest.mark.xdist_group("terraform"))

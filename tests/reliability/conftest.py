@@ -1,0 +1,84 @@
+"""Fixtures of the reliability tests: a small generated snapshot and DynamoDB table sets on moto."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cinema_metrics import contract
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 sites x 4 days with 1 % bad lines: a few hundred metric rows, some 500 POS files."""
+    out = tmp_path_factory.mktemp("reliability-gen") / "snapshot"
+    flags = ["--sites", "2", "--days", "4", "--start", "2026-03-05", "--seed", "11", "--bad-rate", "0.01"]
+    subprocess.run(
+        [sys.executable, "-m", "cinema_metrics.cli", "generate", "--out", str(out), *flags],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def create_tables(endpoint: str) -> str:
+    """Create the five metric tables under a fresh prefix on the emulator; return the prefix."""
+    import boto3
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    prefix = f"rel-{uuid.uuid4().hex[:8]}-"
+    for t in contract.METRIC_TABLES:
+        client.create_table(
+            TableName=f"{prefix}{t}",
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return prefix
+
+
+@pytest.fixture
+def ddb_tables(services, aws_env) -> Callable[[], str]:
+    """Factory: a fresh set of the five tables on moto per call; returns its prefix."""
+    return lambda: create_tables(services.aws_endpoint)
+
+
+@dataclass(frozen=True)
+class CleanRun:
+    report: dict
+    output: Path
+    prefix: str  # DynamoDB table prefix on the moto server
+    injected: dict[str, int]  # faults the proxy injected into its DynamoDB writes
+    batch_calls: int
+    items_forwarded: int
+
+
+@pytest.fixture(scope="session")
+def clean_run(
+    spark, services, aws_env, generated: Path, tmp_path_factory: pytest.TempPathFactory
+) -> CleanRun:
+    """The reference: one run over the whole generated snapshot, Parquet and DynamoDB, its
+    DynamoDB writes going through the fault proxy (faults must not change any result)."""
+    from tests.reliability.fault_proxy import FAULT_PLAN, FaultProxy
+
+    from cinema_metrics.job.dynamodb import make_client
+    from cinema_metrics.job.runner import DynamoTarget, run_job
+
+    out = tmp_path_factory.mktemp("clean-run")
+    prefix = create_tables(services.aws_endpoint)
+    with FaultProxy(services.aws_endpoint, FAULT_PLAN) as proxy:
+        target = DynamoTarget(make_client(proxy.url), prefix)
+        report = run_job(generated, out, spark=spark, dynamodb=target, progress=False)
+    return CleanRun(report, out, prefix, dict(proxy.injected), proxy.batch_calls, proxy.items_forwarded)

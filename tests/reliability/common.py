@@ -82,3 +82,14 @@ def parquet_items(output: Path) -> dict[str, dict[tuple[str, str], dict[str, Any
         t: {(i["pk"], i["sk"]): i for i in items(t, sinks.read_table(output, t))}
         for t in contract.METRIC_TABLES
     }
+
+
+def table_diff(got: dict[str, list[dict[str, str]]], want: dict[str, list[dict[str, str]]]) -> str:
+    """The rows that differ between two `tables()` results, for a readable assertion message."""
+    out = []
+    for t in want:
+        a, b = got.get(t, []), want[t]
+        if len(a) != len(b):
+            out.append(f"{t}: {len(a)} rows, expected {len(b)}")
+        out += [f"{t}:\n  got  {x}\n  want {y}" for x, y in zip(a, b, strict=False) if x != y][:3]
+    return "\n".join(out)

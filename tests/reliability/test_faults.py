@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.reliability.common import accepted_positions, dynamo_items, parquet_items, tables
+from tests.reliability.common import accepted_positions, dynamo_items, parquet_items, table_diff, tables
 from tests.reliability.fault_proxy import FAULT_PLAN, FaultProxy
 
 from cinema_metrics.cli import main
@@ -164,7 +164,8 @@ def test_sigkilled_runs_then_one_rerun_equal_one_clean_run(
     target = DynamoTarget(make_client(services.aws_endpoint), prefix)
     report = run_job(src, out, spark=spark, dynamodb=target, progress=False)
     assert report["lines_read"] == report["lines_accepted"] + report["lines_quarantined"]
-    assert tables(out) == reference["tables"]
+    got = tables(out)
+    assert got == reference["tables"], table_diff(got, reference["tables"])
     assert accepted_positions(out / "_state") == reference["accepted"], "no line lost or doubled"
     assert dynamo_items(services.aws_endpoint, prefix) == reference["items"]
     assert not list((out / "_state" / "runs").glob("*/parsed")), "staging of the killed runs is gone"
@@ -277,5 +278,6 @@ def test_replay_after_a_late_dimension(spark, committed, tmp_path) -> None:
     after = set(accepted_positions(out / "_state"))
     assert after - before == {("pos/a_reasons.jsonl", 23)}, "only the late showtime's ticket is new"
     clean = run_job(src, tmp_path / "clean", spark=spark, progress=False)
-    assert tables(out) == tables(tmp_path / "clean")
+    got, want = tables(out), tables(tmp_path / "clean")
+    assert got == want, table_diff(got, want)
     assert len(after) == clean["lines_accepted"]

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.data.bad_input import make_corpus
-from tests.reliability.common import accepted_positions, tables
+from tests.reliability.common import accepted_positions, table_diff, tables
 
 from cinema_metrics.job.runner import run_job
 
@@ -135,7 +135,8 @@ def test_invalid_lines_change_no_metric(spark, tmp_path_factory: pytest.TempPath
     assert r_mix["lines_accepted"] == r_valid["lines_accepted"] == len(valid)
     assert r_mix["lines_read"] == sum(len(x) for x in files.values())
     assert r_mix["lines_quarantined"] == r_mix["lines_read"] - len(valid)
-    assert tables(root / "out-mix") == tables(root / "out-valid")
+    got, want = tables(root / "out-mix"), tables(root / "out-valid")
+    assert got == want, table_diff(got, want)
 
 
 @st.composite
@@ -182,6 +183,7 @@ def test_runs_with_redeliveries_and_growing_files_equal_one_run(
         assert report["lines_read"] == report["lines_accepted"] + report["lines_quarantined"]
         accepted += report["lines_accepted"]
     once = run_job(_snapshot(root / "once", plan[-1]), root / "out-once", spark=spark, progress=False)
-    assert tables(root / "out") == tables(root / "out-once")
+    got, want = tables(root / "out"), tables(root / "out-once")
+    assert got == want, table_diff(got, want)
     assert accepted == once["lines_accepted"], "no line lost or counted twice across runs"
     assert len(accepted_positions(root / "out" / "_state")) == accepted

@@ -138,7 +138,118 @@ def _typed_frame(
     for col, kind in schema.items():
         if kind in ("int", "bigint"):
             frame[col] = frame[col].astype("Int64" if col in nullable else "int64")
-    frame.attrs["labels"] = labels
+    frame.attrs["labels"] = RowLabels(labels)
+    frame.attrs["where"] = where
+    return frame
+
+
+class RowLabels:
+    """Row labels for error messages, shared and never copied: pandas deep-copies `attrs` on
+    every derived frame, which for a 157k-row table costs seconds per merge."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[str]):
+        self.items = items
+
+    def __getitem__(self, i: int) -> str:
+        return self.items[i]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __deepcopy__(self, memo: dict) -> RowLabels:
+        return self
+
+    def __copy__(self) -> RowLabels:
+        return self
+
+
+_PLAIN = {  # the plain CSV forms the vectorised path converts; anything else goes row by row
+    "int": r"^-?[0-9]{1,18}$",
+    "bigint": r"^-?[0-9]{1,18}$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}$",
+}
+
+
+class _LineLabels(RowLabels):
+    """Labels of the vectorised path, formatted on demand from the physical line numbers."""
+
+    __slots__ = ()
+
+    def __getitem__(self, i: int) -> str:
+        return f"row {i + 1} (line {self.items[i]})"
+
+
+def _fast_column(values: tuple[str, ...], kind: str, nullable: bool, allowed: tuple[str, ...] | None):
+    """Vectorised _parse_value (Arrow kernels) for CSV text in the plain forms; None when any value
+    is not plain, and the caller takes the row-by-row path, which names the first bad row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values, pa.string())
+    empty = pc.equal(arr, "")
+    n_empty = pc.sum(empty).as_py() or 0
+    if n_empty and (not nullable or n_empty == len(arr)):
+        return None
+    arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    if kind == "str":
+        if allowed is not None and not pc.all(pc.is_in(arr.drop_null(), pa.array(allowed))).as_py():
+            return None
+        return arr.to_pylist()
+    if not pc.all(pc.match_substring_regex(arr.drop_null(), _PLAIN[kind])).as_py():
+        return None
+    if kind in ("int", "bigint"):
+        nums = pc.cast(arr, pa.int64())
+        lo, hi = _INT32 if kind == "int" else _INT64
+        if pc.any(pc.or_(pc.less(nums, lo), pc.greater(nums, hi))).as_py():
+            return None
+        if nullable:  # the row-by-row path makes nullable integer columns Int64
+            return pd.array(nums.to_pandas(), dtype="Int64")
+        return nums.to_numpy()
+    text = pc.utf8_replace_slice(arr, 10, 11, " ") if kind == "datetime" else arr
+    fmt = "%Y-%m-%d %H:%M:%S" if kind == "datetime" else "%Y-%m-%d"
+    ts = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    # a round trip rejects what strptime normalises (2025-02-30) but fromisoformat would not accept
+    if ts.null_count != arr.null_count or not pc.all(pc.equal(pc.strftime(ts, format=fmt), text)).as_py():
+        return None
+    if kind == "date":
+        return pc.cast(ts, pa.date32()).to_pylist()
+    return ts.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+
+
+def _fast_csv(path: Path, key: tuple[str, str], where: str) -> pd.DataFrame | None:
+    """The frame _csv_records + _typed_frame build, for a clean file, computed per column."""
+    schema = contract.DIMENSIONS[key]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = [h.strip() for h in next(reader)]
+            rows, lines = [], []
+            for fields in reader:
+                if not fields or fields == [""]:
+                    continue
+                rows.append(fields)
+                lines.append(reader.line_num)
+    except (OSError, StopIteration, csv.Error, UnicodeDecodeError):
+        return None
+    if len(set(header)) != len(header) or any(c not in header for c in schema):
+        return None
+    if any(len(r) != len(header) for r in rows):
+        return None
+    nullable = contract.NULLABLE.get(key, frozenset())
+    cols = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {c: () for c in header}
+    out = {}
+    for col, kind in schema.items():
+        conv = _fast_column(cols[col], kind, col in nullable, ENUMS.get((*key, col)))
+        if conv is None:
+            return None
+        out[col] = conv
+    frame = pd.DataFrame(out, columns=list(schema))
+    if not rows or frame[contract.PRIMARY_KEYS[key]].duplicated().any():
+        return None
+    frame.attrs["labels"] = _LineLabels(lines)
     frame.attrs["where"] = where
     return frame
 
@@ -215,8 +326,11 @@ def load_dimensions_csv(
             continue
         path = Path(sources) / key[0] / f"{key[1]}.csv"
         where = f"{key[0]}/{key[1]}.csv"
-        header, rows = _csv_records(path, where)
-        tables[key] = _typed_frame(key, rows, header, where)
+        fast = _fast_csv(path, key, where)
+        if fast is None:  # something is not plain: the row-by-row path names the first problem
+            header, rows = _csv_records(path, where)
+            fast = _typed_frame(key, rows, header, where)
+        tables[key] = fast
     return tables
 
 
@@ -301,6 +415,7 @@ class PosFile:
     relpath: str  # path under the sources, e.g. pos/site=1/date=2026-03-02/T1_1000.jsonl
     local: Path
     sha256: str
+    signature: str = ""  # stat signature the hash is valid for ("" = do not trust it next time)
 
 
 def _is_pos(name: str) -> bool:
@@ -315,8 +430,28 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def discover_pos(root: Path, prefix: str = "pos") -> list[PosFile]:
-    """Every *.jsonl / *.jsonl.gz under root (any depth), in lexicographic order of relpath."""
+_RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
+
+
+def _signature(st: os.stat_result, now_ns: int) -> str:
+    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def discover_pos(
+    root: Path, prefix: str = "pos", known: dict[str, tuple[str, str]] | None = None
+) -> list[PosFile]:
+    """Every *.jsonl / *.jsonl.gz under root (any depth), in lexicographic order of relpath.
+
+    known: relpath -> (stat signature, sha256) from the last runs; a file whose stat still
+    matches keeps that sha256 without being read (an increment does not re-hash a year of files).
+    """
+    import time
+
+    known = known or {}
+    now_ns = time.time_ns()
+    out = []
     found = []
     if root.is_dir():
         for dirpath, _dirs, files in os.walk(root):
@@ -326,7 +461,12 @@ def discover_pos(root: Path, prefix: str = "pos") -> list[PosFile]:
                     rel = f"{prefix}/{p.relative_to(root).as_posix()}"
                     found.append((rel, p))
     found.sort()
-    return [PosFile(rel, p, sha256_file(p)) for rel, p in found]
+    for rel, p in found:
+        sig = _signature(p.stat(), now_ns)
+        old = known.get(rel)
+        digest = old[1] if old is not None and sig and old[0] == sig else sha256_file(p)
+        out.append(PosFile(rel, p, digest, sig))
+    return out
 
 
 def sync_s3_pos(url: str, cache: Path, endpoint_url: str | None = None) -> Path:

@@ -34,8 +34,30 @@ def _day(col):
     return F.datediff(col, F.lit("1970-01-01")).cast("int")
 
 
-def aggregate(lines) -> Aggregates:
-    """lines: DataFrame of accepted, enriched lines (the state's Parquet schema)."""
+def member_days(lines):
+    """Distinct (customer_id, site_id, day) of member admissions: the only line facts that
+    unique_members / returning_members need (the state keeps them per run, a small index)."""
+    from pyspark.sql import functions as F
+
+    cond = (F.col("item_type") == "ticket") & (F.col("quantity") > 0) & F.col("is_member")
+    return (
+        lines.where(cond)
+        .select(
+            F.col("customer_id").cast("long").alias("customer_id"),
+            F.col("site_id").cast("int").alias("site_id"),
+            _day(F.col("session_date")).alias("day"),
+        )
+        .distinct()
+    )
+
+
+def aggregate(lines, members_in=None) -> Aggregates:
+    """lines: DataFrame of accepted, enriched lines (the state's Parquet schema).
+
+    members_in: member days (see member_days) to count unique/returning members from, when
+    they are wider than the lines (an increment recomputes returning_members D+1..D+30
+    without reading those days' lines); default: derived from `lines`.
+    """
     from pyspark.sql import functions as F
 
     q = F.col("quantity")
@@ -85,15 +107,11 @@ def aggregate(lines) -> Aggregates:
             s(F.col("t") & F.col("c"), F.lit(1)).alias("attach_num"),
         )
     )
-    member_days = (
-        lines.where(is_ticket & (q > 0) & F.col("is_member"))
-        .select("customer_id", "site_id", _day(F.col("session_date")).alias("day"))
-        .distinct()
-        .persist()
-    )
-    customer_days = member_days.select("customer_id", F.col("day").alias("d2")).distinct()
+    # the per-run indexes may each hold the same (customer, site, day): distinct again
+    mdays = (member_days(lines) if members_in is None else members_in.distinct()).persist()
+    customer_days = mdays.select("customer_id", F.col("day").alias("d2")).distinct()
     returning = (
-        member_days.join(customer_days, "customer_id")
+        mdays.join(customer_days, "customer_id")
         .where((F.col("d2") >= F.col("day") - RETURNING_WINDOW_DAYS) & (F.col("d2") <= F.col("day") - 1))
         .select("customer_id", "site_id", "day")
         .distinct()
@@ -101,7 +119,7 @@ def aggregate(lines) -> Aggregates:
         .agg(F.count(F.lit(1)).alias("returning_members"))
     )
     members = (
-        member_days.groupBy("site_id", "day")
+        mdays.groupBy("site_id", "day")
         .agg(F.count(F.lit(1)).alias("unique_members"))
         .join(returning, ["site_id", "day"], "left")
     )
@@ -112,7 +130,7 @@ def aggregate(lines) -> Aggregates:
         members=members.toPandas(),
     )
     txn.unpersist()
-    member_days.unpersist()
+    mdays.unpersist()
     out.members["returning_members"] = out.members["returning_members"].fillna(0).astype("int64")
     for frame in (out.shows, out.hours, out.days, out.members):
         for col in frame.columns:

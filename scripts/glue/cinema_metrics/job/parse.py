@@ -199,8 +199,14 @@ def _not_json(name: str) -> object:
     raise ValueError(f"{name} is not JSON")  # RFC 8259 has no NaN/Infinity: rule 1
 
 
+# One decoder for every line: json.loads(parse_float=...) builds a new decoder per call.
+_DECODE = json.JSONDecoder(parse_float=Decimal, parse_constant=_not_json).decode
+
+
 def _loads(text: str) -> object:
-    return json.loads(text, parse_float=Decimal, parse_constant=_not_json)
+    if text.startswith("\ufeff"):  # json.loads rejects a BOM before decoding; so do we
+        raise ValueError("BOM")
+    return _DECODE(text)
 
 
 def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cinema_metrics import contract
 from cinema_metrics.job import state as st
-from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
+from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate, member_days
 from cinema_metrics.job.parse import EPOCH_DATE, Context, raw_lines
 from cinema_metrics.job.tables import (
     TABLES,
@@ -64,6 +65,7 @@ LINE_COLUMNS = (
     "pd",
 )
 _MAX_US = 2**63 - 1
+_BROADCAST_KEYS = 500_000  # new keys up to this many are broadcast to the prior-key scan
 
 
 @dataclass
@@ -107,19 +109,16 @@ def build_context(dims: Dimensions, dimf: DimFrames) -> Context:
         zip(dims["ecr.sites"]["site_id"].tolist(), dims["ecr.sites"]["timezone"].tolist(), strict=True)
     )
     s = dimf.shows
-    showtimes = {
-        int(i): (int(a), int(b), int(c), int(d))
-        for i, a, b, c, d in zip(
-            s["showtime_id"], s["site_id"], s["screen_id"], s["film_id"], s["day"], strict=True
-        )
-    }
+    cols = [s[c].tolist() for c in ("showtime_id", "site_id", "screen_id", "film_id", "day")]
+    showtimes = {i: (a, b, c, d) for i, a, b, c, d in zip(*cols, strict=True)}
     members: dict[int, list[tuple[int, int]]] = {}
     lm = dims["crm.loyalty_memberships"]
-    epoch = pd.Timestamp("1970-01-01")
-    for cid, j, c in zip(lm["customer_id"], lm["joined_at"], lm["cancelled_at"], strict=True):
-        ju = (pd.Timestamp(j) - epoch) // pd.Timedelta(microseconds=1)
-        cu = _MAX_US if c is None or pd.isna(c) else (pd.Timestamp(c) - epoch) // pd.Timedelta(microseconds=1)
-        members.setdefault(int(cid), []).append((int(ju), int(cu)))
+    joined = pd.to_datetime(lm["joined_at"]).to_numpy("datetime64[us]")
+    cancelled = pd.to_datetime(lm["cancelled_at"]).to_numpy("datetime64[us]")
+    ju = joined.astype("int64").tolist()
+    cu = np.where(np.isnat(cancelled), _MAX_US, cancelled.astype("int64")).tolist()
+    for cid, j, c in zip(lm["customer_id"].tolist(), ju, cu, strict=True):
+        members.setdefault(cid, []).append((j, c))
     return Context(sites=sites, showtimes=showtimes, members=members)
 
 
@@ -131,6 +130,67 @@ def _write_quarantine(rows, path: Path) -> None:
             rec = {"source_file": r[0], "line_number": r[1], "reason": r[2], "raw": r[3]}
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
+
+
+def _write_indexes(lines, rdir: Path) -> None:
+    """Two small per-run indexes next to the lines, so later runs need not scan a year of lines:
+    keys/ (transaction_id, line_no) for rule 11, members/ (customer_id, site_id, day) for
+    unique/returning members; written to a temp folder, then renamed."""
+    for kind, frame in (("keys", lines.select("transaction_id", "line_no")), ("members", member_days(lines))):
+        tmp = rdir / f".{kind}.tmp"
+        frame.write.mode("overwrite").parquet(str(tmp))
+        shutil.rmtree(rdir / kind, ignore_errors=True)
+        os.replace(tmp, rdir / kind)
+
+
+def ensure_indexes(spark, state: Path, m: st.Manifest) -> int:
+    """Build the indexes of committed runs that lack them (state written before they existed)."""
+    built = 0
+    for r in m.runs:
+        rdir = st.run_dir(state, r["id"])
+        if not r["partitions"] or ((rdir / "keys").is_dir() and (rdir / "members").is_dir()):
+            continue
+        paths = [str(rdir / "lines" / f"pd={p}") for p in r["partitions"]]
+        _write_indexes(spark.read.parquet(*[p for p in paths if Path(p).is_dir()]), rdir)
+        built += 1
+    return built
+
+
+def _duplicates(spark, cand, prior_paths: list[str], n_cand: int) -> list[tuple[int, int]]:
+    """(file_idx, line_number) of the candidate lines that rule 11 quarantines.
+
+    Cheap on the common case (few duplicates): a hash aggregate finds the keys seen more than
+    once in this run, a semi join the keys accepted by earlier runs (only the prior key
+    columns are read; the new keys are broadcast when they are few); then the few rows
+    behind those keys are collected and the first copy by (file, line) is kept.
+    """
+    from pyspark.sql import functions as F
+
+    keys = ["transaction_id", "line_no"]
+    ck = cand.select(*keys)
+    suspects = ck.groupBy(*keys).agg(F.count(F.lit(1)).alias("n")).where(F.col("n") > 1).select(*keys)
+    seen_before: set[tuple[str, int]] = set()
+    if prior_paths:
+        new_keys = ck.distinct()
+        if n_cand <= _BROADCAST_KEYS:
+            new_keys = F.broadcast(new_keys)
+        prior = spark.read.parquet(*prior_paths).select(*keys).join(new_keys, keys, "left_semi").distinct()
+        seen_before = {(r[0], r[1]) for r in prior.collect()}
+        if seen_before:
+            suspects = suspects.unionByName(spark.createDataFrame(sorted(seen_before), ck.schema))
+    rows = (
+        cand.join(F.broadcast(suspects.distinct()), keys, "left_semi")
+        .select(*keys, "file_idx", "line_number")
+        .collect()
+    )
+    first: dict[tuple[str, int], tuple[int, int]] = {}
+    for r in rows:
+        k, at = (r[0], r[1]), (r[2], r[3])
+        if k not in first or at < first[k]:
+            first[k] = at
+    return sorted(
+        (r[2], r[3]) for r in rows if (r[0], r[1]) in seen_before or first[(r[0], r[1])] != (r[2], r[3])
+    )
 
 
 def _parse_and_dedupe(
@@ -145,9 +205,10 @@ def _parse_and_dedupe(
 ):
     """Parse new files, apply rule 11, write accepted lines under the run folder.
 
-    Returns (lines_read, reason counts, quarantine rows iterator factory, partitions, new-line facts).
+    Returns (lines_read, accepted lines, reason counts, quarantine rows iterator factory,
+    partitions, new-line facts). Every pass after the parse reads the staged Parquet, so the
+    Python parse runs once.
     """
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     from cinema_metrics.job import read
@@ -157,95 +218,75 @@ def _parse_and_dedupe(
     bc = spark.sparkContext.broadcast(ctx)
     specs = [(i, f.relpath, str(f.local), f.local.stat().st_size) for i, f in enumerate(files)]
     read.parse_local_files(spark, specs, bc, ship_content).write.mode("overwrite").parquet(staging)
+    bc.unpersist()
     prog.step("parse+validate (rules 1-10)", f"{len(files)} files")
     parsed = spark.read.parquet(staging)
-    cand = parsed.where(F.col("reason").isNull())
-    keys = ["transaction_id", "line_no"]
-    ck = cand.select(*keys, "file_idx", "line_number")
-    order = ck
-    prior_paths = st.partition_paths(state, m, None, None)
-    if prior_paths:
-        prior = (
-            spark.read.parquet(*prior_paths)
-            .select(*keys)
-            .join(ck.select(*keys).distinct(), keys, "left_semi")
-            .distinct()
-            .select(*keys, F.lit(-1).alias("file_idx"), F.lit(0).alias("line_number"))
-        )
-        order = ck.unionByName(prior)
-    w = Window.partitionBy(*keys).orderBy("file_idx", "line_number")
-    dups = (
-        order.withColumn("rn", F.row_number().over(w))
-        .where((F.col("rn") > 1) & (F.col("file_idx") >= 0))
-        .select("file_idx", "line_number")
-        .persist()
-    )
-    n_dups = dups.count()
-    accepted = cand.join(F.broadcast(dups), ["file_idx", "line_number"], "left_anti") if n_dups else cand
-    lines_dir = rdir / "lines"
-    (
-        accepted.select(*LINE_COLUMNS)
-        .repartition("pd")
-        .sortWithinPartitions("site_id", "sale_date")
-        .write.mode("overwrite")
-        .partitionBy("pd")
-        .parquet(str(lines_dir))
-    )
-    prog.step("duplicates + state append", f"{n_dups} duplicate lines")
-    has_lines = lines_dir.is_dir() and any(lines_dir.glob("pd=*"))
-    new = spark.read.parquet(str(lines_dir)) if has_lines else None
     counts = {
         r["reason"]: r["n"] for r in parsed.groupBy("reason").agg(F.count(F.lit(1)).alias("n")).collect()
     }
     lines_read = sum(counts.values())
-    counts.pop(None, None)
+    n_cand = counts.pop(None, 0)
+    cand = parsed.where(F.col("reason").isNull())
+    prior = st.index_paths(state, m, None, "keys")
+    dup_at = _duplicates(spark, cand, prior, n_cand) if n_cand else []
+    n_dups = len(dup_at)
+    accepted = cand
+    if n_dups:
+        dups = spark.createDataFrame(dup_at, "file_idx int, line_number int")
+        accepted = cand.join(F.broadcast(dups), ["file_idx", "line_number"], "left_anti")
+    lines_dir = rdir / "lines"
+    # No shuffle: each task writes its rows into the pd= folders it holds (the writer sorts locally).
+    accepted.select(*LINE_COLUMNS).write.mode("overwrite").partitionBy("pd").parquet(str(lines_dir))
+    prog.step("duplicates + state append", f"{n_dups} duplicate lines")
+    has_lines = lines_dir.is_dir() and any(lines_dir.glob("pd=*"))
+    if has_lines:
+        _write_indexes(spark.read.parquet(str(lines_dir)), rdir)
     if n_dups:
         counts["duplicate_line"] = n_dups
     partitions: list[str] = []
     facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
-    if new is not None:
-        day = F.datediff(F.col("pd"), F.lit("1970-01-01"))
+    if has_lines:
+        new = spark.read.parquet(str(lines_dir))
         rows = (
-            new.groupBy("pd")
+            new.groupBy("pd", "sale_date")
             .agg(
-                F.min("sale_date").alias("smin"),
-                F.max("sale_date").alias("smax"),
-                F.collect_set(F.datediff("sale_date", F.lit("1970-01-01"))).alias("sale_days"),
                 F.max((F.col("item_type") == "ticket") & (F.col("quantity") > 0) & F.col("is_member")).alias(
                     "member"
-                ),
-                F.first(day).alias("day"),
+                )
             )
             .collect()
         )
         for r in rows:
-            p = r["pd"].isoformat()
-            partitions.append(p)
-            facts["sale_range"][p] = [r["smin"].isoformat(), r["smax"].isoformat()]
-            facts["days"].add(int(r["day"]))
-            facts["days"].update(int(d) for d in r["sale_days"])
+            p, sale = r["pd"], r["sale_date"]
+            d, sd = _day(p), _day(sale)
+            lo_hi = facts["sale_range"].setdefault(p.isoformat(), [sale.isoformat(), sale.isoformat()])
+            lo_hi[0], lo_hi[1] = min(lo_hi[0], sale.isoformat()), max(lo_hi[1], sale.isoformat())
+            facts["days"].update((d, sd))
             if r["member"]:
-                facts["member_days"].add(int(r["day"]))
+                facts["member_days"].add(d)
+        partitions = sorted(facts["sale_range"])
     accepted_n = lines_read - sum(counts.values())
 
     def quarantine_rows():
         cols = ["file_idx", "source_file", "line_number", "reason", "raw"]
-        q = parsed.where(F.col("reason").isNotNull()).select(*cols)
+        q = parsed.where(F.col("reason").isNotNull()).select(*cols).toPandas()
         if n_dups:
-            where = parsed.select("file_idx", "line_number", "source_file")
-            d = dups.join(where, ["file_idx", "line_number"])
-            d = d.withColumn("reason", F.lit("duplicate_line")).withColumn("raw", F.lit(None).cast("string"))
-            q = q.unionByName(d.select(*q.columns))
-        q = q.orderBy("file_idx", "line_number")
+            d = pd.DataFrame(dup_at, columns=["file_idx", "line_number"])
+            d["source_file"] = [files[i].relpath for i in d["file_idx"]]
+            d["reason"] = "duplicate_line"
+            d["raw"] = None
+            q = pd.concat([q, d[cols]], ignore_index=True)
+        q = q.sort_values(["file_idx", "line_number"], kind="stable")
         cached: tuple[int, dict[int, str]] = (-1, {})
-        for idx, rel, n, reason, raw in q.toLocalIterator():
-            if raw is None:  # a duplicate: its text was not kept, read it again (rows come file by file)
+        for idx, rel, n, reason, raw in q.itertuples(index=False, name=None):
+            if not isinstance(raw, str):
+                # a duplicate: its text was not kept, read it again (rows come file by file)
                 if cached[0] != idx:
                     cached = (idx, dict(raw_lines(rel, files[idx].local.read_bytes())))
                 raw = cached[1].get(n, "")
-            yield rel, n, reason, raw
+            yield rel, int(n), reason, raw
 
-    return lines_read, accepted_n, counts, quarantine_rows, sorted(partitions), facts, dups
+    return lines_read, accepted_n, counts, quarantine_rows, partitions, facts
 
 
 def _merge(existing: pd.DataFrame, new: pd.DataFrame, col: str, values: set[int] | None) -> pd.DataFrame:
@@ -253,6 +294,21 @@ def _merge(existing: pd.DataFrame, new: pd.DataFrame, col: str, values: set[int]
         return new.reset_index(drop=True)
     keep = existing[~existing[col].isin(values)]
     return pd.concat([keep, new], ignore_index=True) if len(keep) else new.reset_index(drop=True)
+
+
+def _returning_update(loyalty: pd.DataFrame, members: pd.DataFrame, extra: set[int]) -> pd.DataFrame:
+    """loyalty_daily rows of the `extra` dates with unique/returning members recounted (their
+    other columns come from lines this run did not touch)."""
+    rows = loyalty[loyalty["business_date"].isin(extra)]
+    m = members.rename(columns={"day": "business_date"})
+    out = rows.drop(columns=["unique_members", "returning_members"]).merge(
+        m[["site_id", "business_date", "unique_members", "returning_members"]],
+        on=["site_id", "business_date"],
+        how="left",
+    )
+    for c in ("unique_members", "returning_members"):
+        out[c] = out[c].fillna(0).astype("int64")
+    return out[list(loyalty.columns)].reset_index(drop=True)
 
 
 def _months(days) -> set[str]:
@@ -285,7 +341,8 @@ def run_job(
     m = st.load(state)
     st.clean_uncommitted(state, output, m)
     pos = pos_root if pos_root is not None else (Path(sources) / "pos" if sources is not None else None)
-    found = discover_pos(Path(pos)) if pos is not None else []
+    known = {rel: (sig, m.files[rel]) for rel, sig in m.stats.items() if rel in m.files}
+    found = discover_pos(Path(pos), known=known) if pos is not None else []
     todo = [f for f in found if m.files.get(f.relpath) != f.sha256]
     prog.step("discover POS files", f"{len(found)} found, {len(todo)} new or changed")
 
@@ -295,6 +352,8 @@ def run_job(
         from cinema_metrics.spark import get_spark
 
         spark = get_spark()
+    if ensure_indexes(spark, state, m):
+        prog.step("index earlier runs")
     run_id = st.new_run_id()
     report: dict[str, Any] = {
         "lines_read": 0,
@@ -309,7 +368,7 @@ def run_job(
     facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
     quarantine_path = output / "quarantine" / f"{run_id}.jsonl"
     if todo:
-        lines_read, accepted_n, counts, qrows, partitions, facts, dups = _parse_and_dedupe(
+        lines_read, accepted_n, counts, qrows, partitions, facts = _parse_and_dedupe(
             spark, todo, ctx, m, state, run_id, prog, ship_content
         )
         report["lines_read"] = lines_read
@@ -318,24 +377,25 @@ def run_job(
         report["quarantined_by_reason"] = {r: counts[r] for r in contract.REASONS if counts.get(r)}
         if report["lines_quarantined"]:
             _write_quarantine(qrows(), quarantine_path)
-        dups.unpersist()
         prog.step("quarantine", f"{report['lines_quarantined']} lines")
 
     # ---- which metric rows this run touches
+    # days: business dates whose line metrics change (sale and session dates of the new lines).
+    # extra: later dates where only returning_members can change (a new member admission on E
+    # counts on E+1..E+30 at every site): recomputed from the small member-day index, no lines.
+    # weeks: film weeks of the new admissions; film_weekly needs every showtime of those weeks.
     if full:
-        days = None
-        weeks = None
-        wanted = None
+        days = extra = weeks = wanted = None
     else:
         days = set(facts["days"])
+        extra = set()
         for e in facts["member_days"]:
-            days.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
+            extra.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
+        extra -= days
         weeks = {int(week_start(d)) for d in days}
         need = set(days)
         for w in weeks:
             need.update(range(w, w + 7))
-        for d in days:
-            need.update(range(d - RETURNING_WINDOW_DAYS, d))
         sale_range = {**m.sale_range}
         for p, (lo, hi) in facts["sale_range"].items():
             old = sale_range.get(p)
@@ -348,18 +408,31 @@ def run_job(
     tables = dict(existing)
     touched: dict[str, pd.DataFrame] = {}
     if full or days:
-        paths = st.partition_paths(state, m, (run_id, partitions) if partitions else None, wanted)
+        this_run = (run_id, partitions) if partitions else None
+        paths = st.partition_paths(state, m, this_run, wanted)
         paths = [p for p in paths if Path(p).is_dir()]
-        if paths:
-            lines = spark.read.parquet(*paths)
-            agg = aggregate(lines)
-        else:
-            agg = _empty_aggregates()
+        members_in = None
+        if not full:
+            target = days | extra
+            lo, hi = min(target) - RETURNING_WINDOW_DAYS, max(target)
+            mpaths = [p for p in st.index_paths(state, m, this_run, "members") if Path(p).is_dir()]
+            from pyspark.sql import functions as F
+
+            members_in = (
+                spark.read.parquet(*mpaths).where(F.col("day").between(lo, hi))
+                if mpaths
+                else spark.createDataFrame([], "customer_id long, site_id int, day int")
+            )
+        agg = aggregate(spark.read.parquet(*paths), members_in) if paths else _empty_aggregates()
         prog.step("aggregate lines", f"{len(paths)} partition folders")
         new_tables = build_day_tables(agg, dimf, days)
         for t, frame in new_tables.items():
             tables[t] = _merge(existing[t], frame, "business_date", days)
             touched[t] = frame
+        if extra:
+            loyal = _returning_update(tables["loyalty_daily"], agg.members, extra)
+            tables["loyalty_daily"] = _merge(tables["loyalty_daily"], loyal, "business_date", extra)
+            touched["loyalty_daily"] = pd.concat([touched["loyalty_daily"], loyal], ignore_index=True)
         fw = build_film_weeks(agg, dimf, tables["session_performance"], weeks)
         merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
         tables["film_weekly"] = merged_fw
@@ -378,6 +451,8 @@ def run_job(
             months = _months(touched[t][col].tolist())
             if days is not None:
                 months |= _months(days) if col == "business_date" else _months(weeks or ())
+                if t == "loyalty_daily":
+                    months |= _months(extra or ())
             else:
                 months |= {
                     p.name.split("=", 1)[1] for p in sinks.table_dir(output, t).glob("partition_month=*")
@@ -404,6 +479,11 @@ def run_job(
     # ---- commit
     for f in todo:
         m.files[f.relpath] = f.sha256
+    for f in found:
+        if f.signature and m.files.get(f.relpath) == f.sha256:
+            m.stats[f.relpath] = f.signature
+        else:
+            m.stats.pop(f.relpath, None)
     if todo:
         m.runs.append({"id": run_id, "partitions": partitions})
         for p, (lo, hi) in facts["sale_range"].items():

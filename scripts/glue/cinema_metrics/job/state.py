@@ -5,6 +5,8 @@ Layout of `<state>/`:
                                 sale-date range, table row counts; replaced atomically, LAST
   runs/<run_id>/lines/pd=DATE/  accepted lines of one run, partitioned by attribution date
                                 (session date of a ticket, sale date of a concession)
+  runs/<run_id>/keys/           (transaction_id, line_no) of its accepted lines (rule 11 index)
+  runs/<run_id>/members/        distinct (customer_id, site_id, day) of its member admissions
   runs/<run_id>/parsed/         the run's parse output (staging, removed at commit)
 
 A run writes only under its own run folder; it becomes visible when the manifest that
@@ -33,6 +35,9 @@ class Manifest:
     runs: list[dict[str, Any]] = field(default_factory=list)  # {"id", "partitions": [YYYY-MM-DD]}
     sale_range: dict[str, list[str]] = field(default_factory=dict)  # partition -> [min, max] sale date
     tables: dict[str, int] = field(default_factory=dict)
+    # path -> "size:mtime_ns:ctime_ns:inode" when its sha256 was taken: a file whose stat is
+    # unchanged is not hashed again (like git's index); any write changes ctime.
+    stats: dict[str, str] = field(default_factory=dict)
 
     @property
     def run_ids(self) -> set[str]:
@@ -48,7 +53,9 @@ def load(state: Path) -> Manifest:
     if not path.exists():
         return Manifest()
     data = json.loads(path.read_text())
-    return Manifest(data["files"], data["runs"], data.get("sale_range", {}), data.get("tables", {}))
+    return Manifest(
+        data["files"], data["runs"], data.get("sale_range", {}), data.get("tables", {}), data.get("stats", {})
+    )
 
 
 def commit(state: Path, m: Manifest) -> None:
@@ -62,6 +69,7 @@ def commit(state: Path, m: Manifest) -> None:
         "runs": m.runs,
         "sale_range": m.sale_range,
         "tables": m.tables,
+        "stats": m.stats,
     }
     with tmp.open("w") as f:
         json.dump(body, f, separators=(",", ":"), sort_keys=True)
@@ -95,9 +103,19 @@ def clean_uncommitted(state: Path, output: Path, m: Manifest) -> list[str]:
                 f.unlink(missing_ok=True)
     for tmp in Path(state).glob(f".{MANIFEST}.*.tmp"):
         tmp.unlink(missing_ok=True)
-    for c in m.runs:  # staging left by a run killed after its commit
+    for c in m.runs:  # staging left by a run killed after its commit, half-built indexes
         shutil.rmtree(run_dir(state, c["id"]) / "parsed", ignore_errors=True)
+        for tmp in run_dir(state, c["id"]).glob(".*.tmp"):
+            shutil.rmtree(tmp, ignore_errors=True)
     return removed
+
+
+def index_paths(state: Path, m: Manifest, extra_run: tuple[str, list[str]] | None, kind: str) -> list[str]:
+    """The per-run index folders (keys/ or members/) of committed runs with lines + this run."""
+    runs = [(r["id"], r["partitions"]) for r in m.runs]
+    if extra_run is not None:
+        runs.append(extra_run)
+    return [str(run_dir(state, rid) / kind) for rid, parts in runs if parts]
 
 
 def partition_paths(

@@ -67,10 +67,10 @@ def dim_frames(dims: Dimensions) -> DimFrames:
     st = dims["ecr.showtimes"]
     screens = dims["ecr.screens"][["screen_id", "site_id", "seats"]]
     shows = st[["showtime_id", "screen_id", "film_id", "starts_at", "status"]].merge(screens, on="screen_id")
-    starts = pd.to_datetime(shows["starts_at"])
-    shift = pd.Timedelta(hours=contract.BUSINESS_DAY_START_HOUR)
-    shows["day"] = ((starts - shift).dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.astype("int64")
-    shows["starts_at"] = starts.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    starts = pd.to_datetime(shows["starts_at"]).to_numpy("datetime64[s]")
+    shift = np.timedelta64(contract.BUSINESS_DAY_START_HOUR, "h")
+    shows["day"] = (starts - shift).astype("datetime64[D]").astype("int64")
+    shows["starts_at"] = np.datetime_as_string(starts, unit="s")  # YYYY-MM-DDTHH:MM:SS
     shows["capacity"] = np.where(shows["status"] == "scheduled", shows["seats"], 0).astype("int64")
     films = dims["ecr.films"]
     release = {

@@ -8,6 +8,7 @@ items equal the Parquet tables key for key, quarantine reconciles, the dashboard
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 from decimal import Decimal
@@ -22,11 +23,16 @@ from cinema_metrics import contract
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Its own project name, so the emulator may already hold another demo's resources.
+PROJECT = f"e2e{secrets.token_hex(3)}"
+
+
 @pytest.fixture(scope="module")
 def demo(services, aws_env, tmp_path_factory) -> tuple[Path, str]:
     work = tmp_path_factory.mktemp("demo")
     cmd = [
         sys.executable, "-m", "cinema_metrics.demo", "--sites", "2", "--days", "9", "--work", str(work),
+        "--project", PROJECT,
         "--services-dir", str(ROOT / ".local" / "test-services"),
         "--mysql-port", str(services.mysql_port), "--moto-port", services.aws_endpoint.rsplit(":", 1)[1],
     ]  # fmt: skip
@@ -67,7 +73,7 @@ def test_dynamodb_equals_parquet_key_for_key(demo, services):
         parquet = _parquet_rows(out, name)
         assert parquet, f"{name}: no Parquet rows"
         items, kwargs = [], {}
-        dtable = ddb.Table(f"cinema-local-{name}")
+        dtable = ddb.Table(f"{PROJECT}-local-{name}")
         while True:
             page = dtable.scan(**kwargs)
             items += page["Items"]
@@ -102,11 +108,20 @@ def test_quarantine_reconciles(demo):
     assert {"source_file", "line_number", "reason", "raw"} <= set(records[0])
 
 
-def test_dashboard_renders(demo):
+def test_dashboard_renders(demo, tmp_path):
+    from tests.e2e.test_dashboard_browser import _console_errors, _dump, _visuals
+
+    from cinema_metrics.dashboards.spec import load_spec
+
     work, _ = demo
     html = work / "output" / "dashboard" / "index.html"
     png = work / "output" / "dashboard" / "index.png"
-    assert html.stat().st_size > 10_000 and "<svg" in html.read_text()
+    dom, stderr = _dump(html.as_uri(), tmp_path / "profile")
+    assert not _console_errors(stderr), _console_errors(stderr)
+    shown = _visuals(dom)
+    for visual in load_spec().visuals():
+        assert visual.id in shown, f"visual {visual.id} missing from the demo's dashboard"
+        assert shown[visual.id][1] > 0, f"visual {visual.id} drew nothing from the demo's data"
     from PIL import Image
 
     img = Image.open(png).convert("L")

@@ -37,6 +37,7 @@ class DemoConfig:
     mysql_port: int = 13306
     moto_port: int = 15000
     png: bool = True
+    project: str = "cinema"
 
     @property
     def endpoint(self) -> str:
@@ -80,9 +81,15 @@ def _env(cfg: DemoConfig) -> dict[str, str]:
         # The demo's own .terraform folder: `make apply ENV=local` and the tests keep theirs.
         TF_DATA_DIR=str(cfg.work / "terraform" / ".terraform"),
         CHECKPOINT_DISABLE="1",
-        TF_CLI_CONFIG_FILE=os.environ.get("TF_CLI_CONFIG_FILE", str(ROOT / "build" / "terraformrc")),
+        # The project's CLI config (offline mirror when present), written by `make install`.
+        TF_CLI_CONFIG_FILE=str(ROOT / "build" / "terraformrc"),
         TF_PLUGIN_CACHE_DIR=os.environ.get("TF_PLUGIN_CACHE_DIR", str(ROOT / ".local" / "tf-plugin-cache")),
     )
+
+
+def _show(path: Path) -> str:
+    """A path as the user would type it: relative to the repository when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _sh(cfg: DemoConfig, cmd: list[str], hint: str, *, cwd: Path = ROOT, quiet: bool = False) -> str:
@@ -137,9 +144,10 @@ def step_terraform(cfg: DemoConfig, st: DemoState) -> str:
     init = ["terraform", "init", "-input=false", "-reconfigure", f"-backend-config=path={state}"]
     _sh(cfg, init, hint, cwd=TF_LOCAL, quiet=True)
     var = f"-var=aws_endpoint={cfg.endpoint}"
+    project = f"-var=project={cfg.project}"
     _sh(
         cfg,
-        ["terraform", "apply", "-input=false", "-auto-approve", var],
+        ["terraform", "apply", "-input=false", "-auto-approve", var, project],
         hint,
         cwd=TF_LOCAL,
         quiet=True,
@@ -177,7 +185,7 @@ def step_data(cfg: DemoConfig, st: DemoState) -> str:
         str(cfg.mysql_port),
         hint="is MariaDB up? `make services-up`",
     )
-    return f"snapshot {src.relative_to(ROOT)} loaded into MariaDB (ecr, crm)"
+    return f"snapshot {_show(src)} loaded into MariaDB (ecr, crm)"
 
 
 def _pos_files(src: Path) -> list[Path]:
@@ -263,7 +271,7 @@ def step_dashboard(cfg: DemoConfig, st: DemoState) -> str:
     if not cfg.png:
         args.append("--no-png")
     _cli(cfg, *args, hint="is chromium installed? `make install` installs it", quiet=True)
-    st.dashboard = str((cfg.work / "output" / "dashboard" / "index.html").relative_to(ROOT))
+    st.dashboard = _show(cfg.work / "output" / "dashboard" / "index.html")
     return st.dashboard
 
 
@@ -315,7 +323,7 @@ def clean(cfg: DemoConfig) -> int:
     subprocess.run([str(SERVICES), "down"], env=_env(cfg), check=False)
     shutil.rmtree(cfg.work, ignore_errors=True)
     shutil.rmtree(cfg.services_dir, ignore_errors=True)
-    print(f"demo-clean: removed {cfg.work.relative_to(ROOT)} and {cfg.services_dir.relative_to(ROOT)}")
+    print(f"demo-clean: removed {_show(cfg.work)} and {_show(cfg.services_dir)}")
     return 0
 
 
@@ -328,12 +336,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--services-dir", type=Path, default=ROOT / ".local" / "services")
     p.add_argument("--mysql-port", type=int, default=int(os.environ.get("CM_MYSQL_PORT", "13306")))
     p.add_argument("--moto-port", type=int, default=int(os.environ.get("CM_MOTO_PORT", "15000")))
+    p.add_argument("--project", default="cinema", help="project name: resources are <project>-local-*")
     p.add_argument("--no-png", action="store_true", help="skip the PNG screenshot")
     p.add_argument("--clean", action="store_true", help="remove everything the demo made")
     a = p.parse_args(argv)
     cfg = DemoConfig(
         work=a.work.resolve(), services_dir=a.services_dir.resolve(), sites=a.sites, days=a.days, seed=a.seed,
-        mysql_port=a.mysql_port, moto_port=a.moto_port, png=not a.no_png,
+        mysql_port=a.mysql_port, moto_port=a.moto_port, png=not a.no_png, project=a.project,
     )  # fmt: skip
     if a.clean:
         return clean(cfg)

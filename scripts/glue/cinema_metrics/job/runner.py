@@ -26,7 +26,7 @@ import pandas as pd
 from cinema_metrics import contract
 from cinema_metrics.job import state as st
 from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate, member_days
-from cinema_metrics.job.parse import EPOCH_DATE, Context, raw_lines
+from cinema_metrics.job.parse import COLUMNS, EPOCH_DATE, Context, raw_lines
 from cinema_metrics.job.tables import (
     TABLES,
     DimFrames,
@@ -39,31 +39,8 @@ from cinema_metrics.job.tables import (
 )
 from cinema_metrics.sources import Dimensions, PosFile, discover_pos, load_dimensions
 
-LINE_COLUMNS = (
-    "source_file",
-    "line_number",
-    "transaction_id",
-    "line_no",
-    "site_id",
-    "terminal_id",
-    "sold_at_us",
-    "channel",
-    "customer_id",
-    "item_type",
-    "showtime_id",
-    "ticket_type",
-    "sku",
-    "category",
-    "quantity",
-    "net_cents",
-    "sale_date",
-    "hour",
-    "session_date",
-    "screen_id",
-    "film_id",
-    "is_member",
-    "pd",
-)
+# An accepted line: the parser's columns less the file index and the quarantine ones.
+LINE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file_idx", "reason", "raw"))
 _MAX_US = 2**63 - 1
 _BROADCAST_KEYS = 500_000  # new keys up to this many are broadcast to the prior-key scan
 

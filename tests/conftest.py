@@ -8,13 +8,13 @@ stopped at the end only if this session started them.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.emulator import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ROOT / "scripts" / "services" / "services.sh"
@@ -28,15 +28,6 @@ class Services:
     mysql_user: str
     mysql_password: str
     aws_endpoint: str
-
-
-def _free_port_or(preferred: int) -> int:
-    with socket.socket() as s:
-        if s.connect_ex(("127.0.0.1", preferred)) != 0:
-            return preferred
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +46,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     pidfiles = [state / "mariadb.pid", state / "moto.pid"]
     already = all(p.exists() for p in pidfiles)
     if not already:
-        env["CM_MYSQL_PORT"] = str(_free_port_or(13316))
-        env["CM_MOTO_PORT"] = str(_free_port_or(15010))
+        env["CM_MYSQL_PORT"] = str(free_port(13316))
+        env["CM_MOTO_PORT"] = str(free_port(15010))
     else:
         lines = dict(line.split("=", 1) for line in (state / "env").read_text().split())
         env["CM_MYSQL_PORT"] = lines["CM_MYSQL_PORT"]

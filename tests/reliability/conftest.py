@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from cinema_metrics import contract
+from tests.emulator import create_metric_tables
 
 
 @pytest.fixture(scope="session")
@@ -29,24 +27,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def create_tables(endpoint: str) -> str:
     """Create the five metric tables under a fresh prefix on the emulator; return the prefix."""
-    import boto3
-
-    client = boto3.client("dynamodb", endpoint_url=endpoint)
-    prefix = f"rel-{uuid.uuid4().hex[:8]}-"
-    for t in contract.METRIC_TABLES:
-        client.create_table(
-            TableName=f"{prefix}{t}",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    return prefix
+    return create_metric_tables(endpoint, "rel")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 import scanners
+from tests.emulator import free_port
 from tfharness import (
     ROOT,
     TIMER,
@@ -57,15 +57,6 @@ class StackRun:
     def summary(self) -> Summary:
         assert self.plan_json is not None
         return summarize(self.plan_json)
-
-
-def _free_port(preferred: int) -> int:
-    with socket.socket() as s:
-        if s.connect_ex(("127.0.0.1", preferred)) != 0:
-            return preferred
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +97,7 @@ def moto_endpoint(work_lock: None) -> Iterator[str]:
         endpoint = dict(line.split("=", 1) for line in env_file.read_text().split())["CM_AWS_ENDPOINT"]
         env["CM_MOTO_PORT"] = endpoint.rsplit(":", 1)[1]
     else:
-        env["CM_MOTO_PORT"] = str(_free_port(15020))
+        env["CM_MOTO_PORT"] = str(free_port(15020))
     start = time.monotonic()
     subprocess.run([str(SERVICES), "up", "moto"], env=env, check=True, capture_output=True)
     TIMER.add("moto start", time.monotonic() - start)

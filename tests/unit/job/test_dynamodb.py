@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 from botocore.exceptions import ClientError
+from tests.emulator import create_metric_tables
 from tests.unit.job import scenario
 from tests.unit.job.snap import write_snapshot
 
@@ -77,21 +78,7 @@ def test_item_form_omits_nulls_and_uses_decimals():
 def test_run_writes_dynamodb_equal_to_parquet(spark, services, aws_env, tmp_path):
     import boto3
 
-    ddb = boto3.client("dynamodb", endpoint_url=services.aws_endpoint)
-    prefix = f"cinema-t{tmp_path.name[-6:].replace('_', '')}-"
-    for t in contract.METRIC_TABLES:
-        ddb.create_table(
-            TableName=f"{prefix}{t}",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+    prefix = create_metric_tables(services.aws_endpoint, "cinema-t")
     write_snapshot(tmp_path / "src", scenario.POS)
     args = ["run", "--sources", str(tmp_path / "src"), "--output", str(tmp_path / "out")]
     code = main([*args, "--dynamodb-endpoint", services.aws_endpoint, "--table-prefix", prefix, "--quiet"])

@@ -1,0 +1,44 @@
+"""Helpers shared by the test folders that talk to the local services."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+from cinema_metrics import contract
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` when nothing listens on it, else a free loopback port."""
+    with socket.socket() as s:
+        if s.connect_ex(("127.0.0.1", preferred)) != 0:
+            return preferred
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def create_metric_tables(endpoint: str, label: str) -> str:
+    """Create the five metric tables (pk/sk, on demand) under a fresh prefix; return the prefix.
+
+    The prefix is unique per call, so a moto server kept alive across sessions never
+    already holds the tables.
+    """
+    import boto3
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    prefix = f"{label}-{uuid.uuid4().hex[:8]}-"
+    for t in contract.METRIC_TABLES:
+        client.create_table(
+            TableName=f"{prefix}{t}",
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return prefix

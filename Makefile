@@ -17,10 +17,11 @@ TF_ROOT    = $(ROOT)/terraform/$(ENV)
 export SPARK_LOCAL_IP := 127.0.0.1
 export PYSPARK_PYTHON := $(BIN)/python
 # Terraform: use the offline provider mirror when this machine has one (users elsewhere
-# get the registry); share one plugin cache so every root links the same provider.
+# get the registry). No shared plugin cache: init links each root straight into an unpacked
+# mirror, and a cache that parallel inits fill at once hands some of them a half-written
+# provider ("no package ... cached in .terraform/providers").
 TF_MIRROR ?= /opt/tf-plugins
 export TF_CLI_CONFIG_FILE := $(BUILD)/terraformrc
-export TF_PLUGIN_CACHE_DIR := $(LOCAL)/tf-plugin-cache
 export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 TERRAFORM ?= terraform
@@ -47,7 +48,7 @@ install: $(VENV)/.installed tf-config ## create .venv with the package, console 
 tf-config: $(BUILD)/terraformrc
 
 $(BUILD)/terraformrc:
-	@mkdir -p $(BUILD) $(TF_PLUGIN_CACHE_DIR)
+	@mkdir -p $(BUILD)
 	@if [ -d "$(TF_MIRROR)" ]; then \
 	  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' "$(TF_MIRROR)" > $@; \
 	  echo "==> terraform: using the offline provider mirror $(TF_MIRROR)"; \

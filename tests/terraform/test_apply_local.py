@@ -130,10 +130,9 @@ def test_apply_and_destroy_local_root_on_moto(services, aws_env, tmp_path: Path)
     rc = ROOT / "build" / "terraformrc"
     assert rc.exists(), "build/terraformrc missing: run `make tf-config`"
     root = _stage(tmp_path / "tree")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_", "TF_PLUGIN_CACHE"))}
     env.update(
         TF_CLI_CONFIG_FILE=str(rc),
-        TF_PLUGIN_CACHE_DIR=str(ROOT / ".local" / "tf-plugin-cache"),
         TF_DATA_DIR=str(tmp_path / "data"),
         TF_IN_AUTOMATION="1",
         CHECKPOINT_DISABLE="1",

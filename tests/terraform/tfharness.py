@@ -26,7 +26,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".local" / "tf-validate"
 TF_RC = ROOT / "build" / "terraformrc"
-PLUGIN_CACHE = ROOT / ".local" / "tf-plugin-cache"
 # What the roots read besides HCL: the metric schema JSON, Athena SQL, dashboards, the job package.
 TREE_PARTS = ("modules", "terraform", "scripts/athena", "dashboards", "build/glue")
 IGNORE = shutil.ignore_patterns(
@@ -85,7 +84,6 @@ def run_measured(
 
 
 TIMER = Timer()
-INIT_LOCK = threading.Lock()
 
 
 def check_tools() -> None:
@@ -163,11 +161,11 @@ def tree_digest(tree: Path) -> str:
 
 def base_env(aws_endpoint: str | None) -> dict[str, str]:
     env = dict(os.environ)
-    for key in [k for k in env if k.startswith(("AWS_", "TF_VAR_"))]:
-        env.pop(key)  # never a real profile or key
+    # never a real profile or key; no plugin cache (parallel inits filling one race, see Makefile)
+    for key in [k for k in env if k.startswith(("AWS_", "TF_VAR_")) or k == "TF_PLUGIN_CACHE_DIR"]:
+        env.pop(key)
     env.update(
         TF_CLI_CONFIG_FILE=str(TF_RC),
-        TF_PLUGIN_CACHE_DIR=str(PLUGIN_CACHE),
         TF_IN_AUTOMATION="1",
         TF_INPUT="0",
         CHECKPOINT_DISABLE="1",
@@ -219,13 +217,7 @@ class Terraform:
             TIMER.add("init (cached)", 0.0, 1)
             return Result(True, "init cached")
         self.data.mkdir(parents=True, exist_ok=True)
-        # The shared plugin cache is not safe for concurrent installs ("mkdir ...: file exists"):
-        # one init at a time in this process, and one retry for a clash with another process.
-        with INIT_LOCK:
-            result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
-            if not result.ok and "Failed to install provider" in result.output:
-                time.sleep(2)
-                result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
+        result = self.run("init", "init", "-input=false", "-no-color", "-reconfigure")
         if result.ok:
             shutil.copy2(lock, saved_lock)
             stamp_file.write_text(stamp)

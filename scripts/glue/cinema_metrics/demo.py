@@ -83,7 +83,6 @@ def _env(cfg: DemoConfig) -> dict[str, str]:
         CHECKPOINT_DISABLE="1",
         # The project's CLI config (offline mirror when present), written by `make install`.
         TF_CLI_CONFIG_FILE=str(ROOT / "build" / "terraformrc"),
-        TF_PLUGIN_CACHE_DIR=os.environ.get("TF_PLUGIN_CACHE_DIR", str(ROOT / ".local" / "tf-plugin-cache")),
     )
 
 

@@ -32,6 +32,17 @@ CTX = Context(
 GOOD = ticket("A", 1, 1000, "2026-03-06T18:00:00-06:00", 2, "20.00", customer=500)
 
 
+@pytest.fixture(autouse=True, params=["orjson", "stdlib"])
+def decoder(request, monkeypatch):
+    """Every rule is checked with both decoders: orjson (the fast path) and the stdlib one
+    Glue workers without orjson use; they must agree line for line."""
+    if request.param == "stdlib":
+        monkeypatch.setattr(parse, "_ORJSON", None)
+    else:
+        assert parse._ORJSON is not None, "orjson is a dependency: `make install`"
+    return request.param
+
+
 def reason(obj) -> str | None:
     line = obj if isinstance(obj, bytes) else (obj if isinstance(obj, str) else json.dumps(obj)).encode()
     return check_line(line, CTX)[0]
@@ -139,6 +150,46 @@ def test_every_reason_code_is_covered_in_order():
         "bad_quantity",
         "bad_amount",
     )
+
+
+GOOD_TEXT = json.dumps(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("12.34", 1234),
+        ("12.00", 1200),
+        ("-0.0", 0),
+        ("0.29", 29),
+        ("1E3", 100000),
+        ("12.345e1", 12345),
+        ("1e-400", "bad_type"),  # underflows to 0.0 as a float: exact decoder
+        ("12.3400000000000000001", "bad_type"),  # a float would round it to 12.34
+        ("12.3400000000000000000", 1234),
+        ("0.00001", "bad_type"),
+        ("99999999999999.99", 9999999999999999),
+        ("9999999999999999.99", 999999999999999999),
+        ("99999999999999999.99", "bad_type"),  # beyond DECIMAL(18,2)
+        ("18446744073709551616", "bad_type"),
+        ("1e400", "bad_type"),
+    ],
+)
+def test_net_amount_is_exact_with_either_decoder(amount, expected):
+    line = GOOD_TEXT.replace('"20.00"', amount).encode()
+    assert amount in line.decode()
+    got, values = check_line(line, CTX)
+    if isinstance(expected, str):
+        assert got == expected
+    else:
+        assert got is None
+        assert values[parse._FIELDS.index("net_cents")] == expected
+
+
+def test_a_lone_surrogate_escape_is_a_string_to_both_decoders():
+    line = GOOD_TEXT.replace('"sku": "', '"sku": "\\ud800').encode()
+    got, values = check_line(line, CTX)
+    assert got is None and values[parse._FIELDS.index("sku")].startswith("\ud800")
 
 
 def test_enrichment_of_an_accepted_ticket():

@@ -22,12 +22,33 @@ from zoneinfo import ZoneInfo
 
 from cinema_metrics import contract
 
+try:  # an accelerator, not a dependency: Glue workers without it use the stdlib decoder
+    from orjson import loads as _ORJSON
+except ImportError:  # pragma: no cover - exercised by the tests with _ORJSON = None
+    _ORJSON = None
+
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 EPOCH_DATE = dt.date(1970, 1, 1)
 _SHIFT = dt.timedelta(hours=contract.BUSINESS_DAY_START_HOUR)
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
 _MAX_CENTS = 10**18 - 1  # DECIMAL(18,2)
+_MAX_UNITS = _MAX_CENTS // 100  # the largest whole amount (an integer net_amount)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+# Lines the fast decoder could get wrong go to the exact one: a number token with more than
+# 15 significant digits (a run of 16+ digits and dots; a float cannot hold it exactly) or
+# with an exponent (1e-400 underflows to 0.0). A match inside a string only costs time.
+# bytes.translate + find is ~8x faster than a regular expression here.
+_DIGITS = bytes(48 if c in b"0123456789." else 101 if c in b"eE" else 32 for c in range(256))
+_LONG_RUN, _EXPONENT = b"0" * 16, b"0e"
+
+
+def _float_safe(line: bytes) -> bool:
+    t = line.translate(_DIGITS)
+    return t.find(_LONG_RUN) < 0 and t.find(_EXPONENT) < 0
+
+
+_REQUIRED = contract.POS_REQUIRED
 _NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 16
@@ -80,9 +101,12 @@ class Context:
         return z
 
     def is_member(self, customer_id: int | None, t_us: int) -> bool:
-        if customer_id is None:
-            return False
-        return any(j <= t_us < c for j, c in self.members.get(customer_id, ()))
+        spans = self.members.get(customer_id) if customer_id is not None else None
+        if spans:
+            for j, c in spans:
+                if j <= t_us < c:
+                    return True
+        return False
 
 
 def business_day(local_wall: dt.datetime) -> int:
@@ -176,13 +200,25 @@ def _str(value: object, allowed: tuple[str, ...] | None = None) -> str:
 
 def _cents(value: object) -> int:
     """net_amount: JSON number or numeric string, whole cents only, DECIMAL(18,2) range."""
-    if type(value) is int:
-        d = Decimal(value)
-    elif type(value) is Decimal:
-        d = value
-    elif type(value) is str and _NUMERIC.fullmatch(value):
+    t = type(value)
+    if t is int:
+        if abs(value) > _MAX_UNITS:  # type: ignore[arg-type]
+            raise _Reject("bad_type")
+        return value * 100  # type: ignore[operator]
+    if t is float:
+        # Only the fast decoder yields floats, and only for tokens a float holds exactly
+        # (see _loads), so repr() gives back the token's decimal value.
+        r = repr(value)
+        if "e" not in r:
+            if len(r) - r.index(".") > 3:
+                raise _Reject("bad_type")  # sub-cent
+            return round(value * 100)  # type: ignore[operator]
+        d = Decimal(r)
+    elif t is Decimal:
+        d = value  # type: ignore[assignment]
+    elif t is str and _NUMERIC.fullmatch(value):  # type: ignore[arg-type]
         try:
-            d = Decimal(value.strip())
+            d = Decimal(value.strip())  # type: ignore[union-attr]
         except InvalidOperation:
             raise _Reject("bad_type") from None
     else:
@@ -203,16 +239,34 @@ def _not_json(name: str) -> object:
 _DECODE = json.JSONDecoder(parse_float=Decimal, parse_constant=_not_json).decode
 
 
-def _loads(text: str) -> object:
+def _loads_exact(line: bytes) -> object:
+    """The reference decoder: stdlib json, numbers with a fraction as exact Decimals."""
+    text = line.decode("utf-8")
     if text.startswith("\ufeff"):  # json.loads rejects a BOM before decoding; so do we
         raise ValueError("BOM")
     return _DECODE(text)
 
 
+def _loads(line: bytes) -> object:
+    """Decode one line; orjson when installed (about 3x faster), else the reference decoder.
+
+    orjson is strict RFC 8259 and gives the same objects, except that fractions become
+    floats: exact for tokens of at most 15 significant digits and no exponent, so other
+    lines go to the reference decoder, as does anything orjson refuses (it then decides:
+    a lone surrogate escape is valid to it and an error to orjson).
+    """
+    if _ORJSON is not None and _float_safe(line):
+        try:
+            return _ORJSON(line)
+        except ValueError:
+            pass
+    return _loads_exact(line)
+
+
 def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:
     """Validate one line; return (reason, None) or (None, field values in _FIELDS order)."""
     try:
-        obj = _loads(line.decode("utf-8"))
+        obj = _loads(line)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return "malformed_json", None
     if type(obj) is not dict:
@@ -223,36 +277,45 @@ def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:
         return r.reason, None
 
 
+def _opt_int(value: object, lo: int, hi: int) -> int | None:
+    return None if value is None else _int(value, lo, hi)
+
+
+def _opt_str(value: object, allowed: tuple[str, ...]) -> str | None:
+    return None if value is None else _str(value, allowed)
+
+
 def _check(o: dict, ctx: Context) -> tuple:
     g = o.get
     # 2. missing_field
-    for f in contract.POS_REQUIRED:
-        if g(f) is None:
-            raise _Reject("missing_field")
+    if None in map(g, _REQUIRED):
+        raise _Reject("missing_field")
     item_type = o["item_type"]
-    if item_type == "ticket":
+    is_ticket = item_type == "ticket"
+    if is_ticket:
         if g("showtime_id") is None or g("ticket_type") is None:
             raise _Reject("missing_field")
     elif item_type == "concession" and g("category") is None:
         raise _Reject("missing_field")
     # 3. bad_type (every listed field that is present; item_type's value is rule 6)
-    txn = _str(o["transaction_id"])
-    line_no = _int(o["line_no"], 1, _INT32[1])
-    site_id = _int(o["site_id"], *_INT32)
-    terminal = _str(o["terminal_id"])
-    sold_at = _str(o["sold_at"])
+    txn, terminal, sold_at, sku = o["transaction_id"], o["terminal_id"], o["sold_at"], o["sku"]
+    if type(txn) is not str or type(terminal) is not str or type(sold_at) is not str or type(sku) is not str:
+        raise _Reject("bad_type")
+    if type(item_type) is not str:
+        raise _Reject("bad_type")
+    line_no, site_id = o["line_no"], o["site_id"]
+    if type(line_no) is not int or type(site_id) is not int or not 1 <= line_no <= _INT32[1]:
+        raise _Reject("bad_type")
+    if not _INT32[0] <= site_id <= _INT32[1]:
+        raise _Reject("bad_type")
     channel = _str(o["channel"], contract.CHANNELS)
-    customer = g("customer_id")
-    customer = None if customer is None else _int(customer, *_INT64)
-    _str(item_type)
-    showtime = g("showtime_id")
-    showtime = None if showtime is None else _int(showtime, *_INT64)
-    ticket_type = g("ticket_type")
-    ticket_type = None if ticket_type is None else _str(ticket_type, contract.TICKET_TYPES)
-    sku = _str(o["sku"])
-    category = g("category")
-    category = None if category is None else _str(category, contract.CATEGORIES)
-    quantity = _int(o["quantity"], *_INT32)
+    customer = _opt_int(g("customer_id"), *_INT64)
+    showtime = _opt_int(g("showtime_id"), *_INT64)
+    ticket_type = _opt_str(g("ticket_type"), contract.TICKET_TYPES)
+    category = _opt_str(g("category"), contract.CATEGORIES)
+    quantity = o["quantity"]
+    if type(quantity) is not int or not _INT32[0] <= quantity <= _INT32[1]:
+        raise _Reject("bad_type")
     cents = _cents(o["net_amount"])
     # 4. bad_timestamp
     try:
@@ -265,9 +328,8 @@ def _check(o: dict, ctx: Context) -> tuple:
     if site_id not in ctx.sites:
         raise _Reject("unknown_site")
     # 6. unknown_item_type
-    if item_type not in contract.ITEM_TYPES:
+    if not is_ticket and item_type != "concession":
         raise _Reject("unknown_item_type")
-    is_ticket = item_type == "ticket"
     if is_ticket:
         # 7. unknown_showtime, 8. site_mismatch
         st = ctx.showtimes.get(showtime)  # type: ignore[arg-type]
@@ -282,11 +344,13 @@ def _check(o: dict, ctx: Context) -> tuple:
         raise _Reject("bad_amount")
     # enrichment
     try:
-        local = ts.astimezone(ctx.zone(site_id))
-        t_us = to_us(ts)
+        local = ts.astimezone(ctx.zone(site_id))  # type: ignore[arg-type]
+        delta = ts - EPOCH
     except (OverflowError, ValueError):
         raise _Reject("bad_timestamp") from None
-    sale_day = business_day(local)
+    t_us = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    # business date: the local calendar day, less one before 06:00 (see business_day)
+    sale_day = local.toordinal() - _EPOCH_ORDINAL - (local.hour < contract.BUSINESS_DAY_START_HOUR)
     if is_ticket:
         _site, screen_id, film_id, session_day = st
         pd = session_day

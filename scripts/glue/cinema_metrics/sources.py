@@ -422,12 +422,9 @@ def _is_pos(name: str) -> bool:
     return name.endswith(contract.POS_FILE_SUFFIXES)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+def sha256_file(path: Path | str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 _RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
@@ -451,21 +448,23 @@ def discover_pos(
 
     known = known or {}
     now_ns = time.time_ns()
-    out = []
-    found = []
+    found: list[tuple[str, str]] = []
     if root.is_dir():
-        for dirpath, _dirs, files in os.walk(root):
+        # plain strings, not Path objects: a year of 2-hour files is ~300k entries
+        top = str(root)
+        cut = len(top) + 1
+        for dirpath, _dirs, files in os.walk(top):
+            base = f"{prefix}/{dirpath[cut:]}/" if len(dirpath) > len(top) else f"{prefix}/"
             for name in files:
                 if _is_pos(name):
-                    p = Path(dirpath) / name
-                    rel = f"{prefix}/{p.relative_to(root).as_posix()}"
-                    found.append((rel, p))
+                    found.append((base + name, f"{dirpath}/{name}"))
     found.sort()
-    for rel, p in found:
-        sig = _signature(p.stat(), now_ns)
+    out = []
+    for rel, full in found:
+        sig = _signature(os.stat(full), now_ns)
         old = known.get(rel)
-        digest = old[1] if old is not None and sig and old[0] == sig else sha256_file(p)
-        out.append(PosFile(rel, p, digest, sig))
+        digest = old[1] if old is not None and sig and old[0] == sig else sha256_file(full)
+        out.append(PosFile(rel, Path(full), digest, sig))
     return out
 
 

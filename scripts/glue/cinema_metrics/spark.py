@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from cinema_metrics.errors import CliError
 
@@ -30,9 +31,21 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
         .config("spark.default.parallelism", str(max(2, n * 2)))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", os.environ.get("CM_SPARK_DRIVER_MEMORY", "4g"))
+        # 2 GB of heap is plenty (the heavy per-line work is Python and Arrow, off this heap)
+        # and keeps the whole job under the 6 GB peak of issue 5; a JVM grows to its -Xmx.
+        .config("spark.driver.memory", os.environ.get("CM_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate()
     )
+
+
+def start_spark_async(app_name: str = "cinema-metrics") -> Future:
+    """Start the local session on a thread: JVM start-up (5-8 s) overlaps the driver's own
+    work (dimensions, POS discovery) instead of adding to it. `.result()` gives the session
+    or raises what get_spark raised."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-start")
+    future = pool.submit(get_spark, app_name)
+    pool.shutdown(wait=False)
+    return future

@@ -72,6 +72,13 @@ def generated() -> dict[str, bytes]:
                 ticket("Y3").replace(b'"BO-1"', b'"' + "Caf\u00e9".encode("latin-1") + b'"'),
                 ticket("Y4", terminal_id="Caf\u00e9"),
                 ticket("Y5").replace(b'"BO-1"', b'"BO\x001"'),
+                # JSON escapes of UTF-16 surrogates: unpaired (no character), then a pair (one)
+                ticket("Y6").replace(b'"BO-1"', b'"BO-\\ud800"'),
+                ticket("Y7").replace(b'"BO-1"', b'"BO-\\ud83c\\udfac"'),
+                # amounts a float cannot tell apart from whole cents
+                ticket("Y8").replace(b'"10.00"', b"10.0000000000000000001"),
+                ticket("Y9").replace(b'"10.00"', b"1e-400"),
+                ticket("YA").replace(b'"10.00"', b"10.00"),
             ]
         )
         + b"\n"

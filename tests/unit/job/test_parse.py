@@ -186,10 +186,21 @@ def test_net_amount_is_exact_with_either_decoder(amount, expected):
         assert values[parse._FIELDS.index("net_cents")] == expected
 
 
-def test_a_lone_surrogate_escape_is_a_string_to_both_decoders():
-    line = GOOD_TEXT.replace('"sku": "', '"sku": "\\ud800').encode()
+@pytest.mark.parametrize(
+    ("escape", "expected"),
+    [
+        ("\\ud800", "malformed_json"),  # unpaired: no UTF-8 form, cannot be stored
+        ("\\udc00x", "malformed_json"),
+        ("\\ud83c\\udfac", None),  # a pair: U+1F3AC, a character like any other
+        ("\\\\ud800", None),  # an escaped backslash, then the letters ud800
+    ],
+)
+def test_surrogate_escapes(escape, expected):
+    line = GOOD_TEXT.replace('"sku": "', '"sku": "' + escape).encode()
     got, values = check_line(line, CTX)
-    assert got is None and values[parse._FIELDS.index("sku")].startswith("\ud800")
+    assert got == expected
+    if expected is None:
+        values[parse._FIELDS.index("sku")].encode("utf-8")
 
 
 def test_enrichment_of_an_accepted_ticket():

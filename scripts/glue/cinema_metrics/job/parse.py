@@ -244,7 +244,23 @@ def _loads_exact(line: bytes) -> object:
     text = line.decode("utf-8")
     if text.startswith("\ufeff"):  # json.loads rejects a BOM before decoding; so do we
         raise ValueError("BOM")
-    return _DECODE(text)
+    obj = _DECODE(text)
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(obj):
+        raise ValueError("an unpaired surrogate escape is not a character")
+    return obj
+
+
+# "\ud800" alone decodes to a str that is not Unicode text: no UTF-8 form, so it can be
+# neither stored nor compared. Such a line is malformed_json (orjson refuses it outright).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(obj: object) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _loads(line: bytes) -> object:
@@ -252,8 +268,7 @@ def _loads(line: bytes) -> object:
 
     orjson is strict RFC 8259 and gives the same objects, except that fractions become
     floats: exact for tokens of at most 15 significant digits and no exponent, so other
-    lines go to the reference decoder, as does anything orjson refuses (it then decides:
-    a lone surrogate escape is valid to it and an error to orjson).
+    lines go to the reference decoder, as does anything orjson refuses (it then decides).
     """
     if _ORJSON is not None and _float_safe(line):
         try:

@@ -191,62 +191,60 @@ def _parse_and_dedupe(
     from cinema_metrics.job import read
 
     rdir = st.run_dir(state, run_id)
-    staging = str(rdir / "parsed")
+    staging = rdir / "parsed"
+    shutil.rmtree(staging, ignore_errors=True)
     bc = spark.sparkContext.broadcast(ctx)
     specs = [(i, f.relpath, str(f.local), f.local.stat().st_size) for i, f in enumerate(files)]
-    read.parse_local_files(spark, specs, bc, ship_content).write.mode("overwrite").parquet(staging)
+    summary = read.stage_local_files(spark, specs, bc, staging, ship_content)
     bc.unpersist()
     prog.step("parse+validate (rules 1-10)", f"{len(files)} files")
-    parsed = spark.read.parquet(staging)
-    counts = {
-        r["reason"]: r["n"] for r in parsed.groupBy("reason").agg(F.count(F.lit(1)).alias("n")).collect()
-    }
-    lines_read = sum(counts.values())
-    n_cand = counts.pop(None, 0)
-    cand = parsed.where(F.col("reason").isNull())
+    counts: dict[str | None, int] = {}
+    # Facts of the candidates, dropped duplicates included: a (rare) superset of what the
+    # accepted lines touch, so at worst a few more rows are recomputed, never fewer.
+    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
+    n_cand = 0
+    for reason, p, sd, member, n in summary:
+        if reason is not None:
+            counts[reason] = counts.get(reason, 0) + n
+            continue
+        n_cand += n
+        pi, si = _iso(p), _iso(sd)
+        lo_hi = facts["sale_range"].setdefault(pi, [si, si])
+        lo_hi[0], lo_hi[1] = min(lo_hi[0], si), max(lo_hi[1], si)
+        facts["days"].update((p, sd))
+        if member:
+            facts["member_days"].add(p)
+    lines_read = n_cand + sum(counts.values())
+    cand = spark.read.parquet(str(staging / read.CANDIDATES)) if n_cand else None
     prior = st.index_paths(state, m, None, "keys")
-    dup_at = _duplicates(spark, cand, prior, n_cand) if n_cand else []
+    dup_at = _duplicates(spark, cand, prior, n_cand) if cand is not None else []
     n_dups = len(dup_at)
-    accepted = cand
-    if n_dups:
-        dups = spark.createDataFrame(dup_at, "file_idx int, line_number int")
-        accepted = cand.join(F.broadcast(dups), ["file_idx", "line_number"], "left_anti")
     lines_dir = rdir / "lines"
-    # No shuffle: each task writes its rows into the pd= folders it holds (the writer sorts locally).
-    accepted.select(*LINE_COLUMNS).write.mode("overwrite").partitionBy("pd").parquet(str(lines_dir))
+    if cand is not None:
+        accepted = cand
+        if n_dups:
+            dups = spark.createDataFrame(dup_at, "file_idx int, line_number int")
+            accepted = cand.join(F.broadcast(dups), ["file_idx", "line_number"], "left_anti")
+        # No shuffle: each task writes its rows into the pd= folders it holds (the writer sorts locally).
+        accepted.select(*LINE_COLUMNS).write.mode("overwrite").partitionBy("pd").parquet(str(lines_dir))
     prog.step("duplicates + state append", f"{n_dups} duplicate lines")
-    has_lines = lines_dir.is_dir() and any(lines_dir.glob("pd=*"))
-    if has_lines:
+    partitions = sorted(p.name[3:] for p in lines_dir.glob("pd=*")) if lines_dir.is_dir() else []
+    if partitions:
         _write_indexes(spark.read.parquet(str(lines_dir)), rdir)
     if n_dups:
         counts["duplicate_line"] = n_dups
-    partitions: list[str] = []
-    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
-    if has_lines:
-        new = spark.read.parquet(str(lines_dir))
-        rows = (
-            new.groupBy("pd", "sale_date")
-            .agg(
-                F.max((F.col("item_type") == "ticket") & (F.col("quantity") > 0) & F.col("is_member")).alias(
-                    "member"
-                )
-            )
-            .collect()
-        )
-        for r in rows:
-            p, sale = r["pd"], r["sale_date"]
-            d, sd = _day(p), _day(sale)
-            lo_hi = facts["sale_range"].setdefault(p.isoformat(), [sale.isoformat(), sale.isoformat()])
-            lo_hi[0], lo_hi[1] = min(lo_hi[0], sale.isoformat()), max(lo_hi[1], sale.isoformat())
-            facts["days"].update((d, sd))
-            if r["member"]:
-                facts["member_days"].add(d)
-        partitions = sorted(facts["sale_range"])
     accepted_n = lines_read - sum(counts.values())
 
     def quarantine_rows():
-        cols = ["file_idx", "source_file", "line_number", "reason", "raw"]
-        q = parsed.where(F.col("reason").isNotNull()).select(*cols).toPandas()
+        import pyarrow.parquet as pq
+
+        cols = list(read.REJECTED_SCHEMA.names)
+        rejected = staging / read.REJECTED
+        q = (
+            pq.read_table(rejected, schema=read.REJECTED_SCHEMA).to_pandas()
+            if rejected.is_dir()
+            else pd.DataFrame(columns=cols)
+        )
         if n_dups:
             d = pd.DataFrame(dup_at, columns=["file_idx", "line_number"])
             d["source_file"] = [files[i].relpath for i in d["file_idx"]]
@@ -308,6 +306,10 @@ def run_job(
 ) -> dict[str, Any]:
     """Run the job once; return the run report (also written to <output>/run_report.json)."""
     prog = Progress(progress)
+    if spark is None:
+        from cinema_metrics.spark import start_spark_async
+
+        spark_starting = start_spark_async()
     output = Path(output)
     state = Path(state) if state is not None else output / "_state"
     dims = dimensions or load_dimensions(Path(sources) if sources is not None else None, mysql_url)
@@ -326,9 +328,7 @@ def run_job(
     existing = {t: _read_existing(output, t) for t in TABLES}
     full = recompute_all or any(len(existing[t]) != m.tables.get(t, 0) for t in TABLES)
     if spark is None:
-        from cinema_metrics.spark import get_spark
-
-        spark = get_spark()
+        spark = spark_starting.result()
     if ensure_indexes(spark, state, m):
         prog.step("index earlier runs")
     run_id = st.new_run_id()

@@ -12,7 +12,7 @@ be traced to a clause):
 
 - Lines: a UTF-8 BOM at the start of a file is dropped; split on LF, a CR before it dropped;
   a final newline does not open a line; an empty line inside a file is a line and is
-  `malformed_json`, as is invalid UTF-8 and NaN/Infinity.
+  `malformed_json`, as is invalid UTF-8, NaN/Infinity and an unpaired surrogate escape (\\ud800).
 - `missing_field`: absent or JSON null. The ticket/concession fields are required only when
   `item_type` is exactly "ticket"/"concession".
 - `bad_type` checks every listed field that is present and not null, whatever the item type.

@@ -119,6 +119,22 @@ def _amount_micros(v: object) -> int | None:
         return None
 
 
+def _is_unicode(value: object) -> bool:
+    """False when a string anywhere in the value holds an unpaired surrogate (from a \\udXXX
+    escape): such text has no UTF-8 form, so the line is not a JSON text we can keep."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_unicode(k) and _is_unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_unicode(v) for v in value)
+    return True
+
+
 _stamp_cache: dict[str, int | None] = {}
 
 
@@ -134,7 +150,7 @@ def validate(text: str, lk: Lookups) -> tuple:
         obj = _DECODE(text)
     except (ValueError, RecursionError):
         raise Rejected("malformed_json") from None
-    if type(obj) is not dict:
+    if type(obj) is not dict or ("\\u" in text and not _is_unicode(obj)):
         raise Rejected("malformed_json")
     get = obj.get
     # 2. missing_field

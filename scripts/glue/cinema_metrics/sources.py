@@ -316,9 +316,14 @@ def _csv_records(path: Path, where: str) -> tuple[list[str], Iterator[tuple[str,
 
 
 def load_dimensions_csv(
-    sources: Path, only: Iterable[str] | None = None
+    sources: Path, only: Iterable[str] | None = None, cache: Path | None = None
 ) -> dict[tuple[str, str], pd.DataFrame]:
-    """Load (a subset of) the six tables from `<sources>/<db>/<table>.csv`, validated per table."""
+    """Load (a subset of) the six tables from `<sources>/<db>/<table>.csv`, validated per table.
+
+    cache: a folder where each validated table is kept with the stat signature of its CSV; an
+    unchanged file (same size, mtime, ctime, inode; see _signature) is not read again, which
+    saves an every-2-hours increment ~4 s on a year's showtimes. Cross-table checks still run.
+    """
     wanted = set(only) if only is not None else None
     tables = {}
     for key in contract.DIMENSIONS:
@@ -326,12 +331,61 @@ def load_dimensions_csv(
             continue
         path = Path(sources) / key[0] / f"{key[1]}.csv"
         where = f"{key[0]}/{key[1]}.csv"
-        fast = _fast_csv(path, key, where)
-        if fast is None:  # something is not plain: the row-by-row path names the first problem
-            header, rows = _csv_records(path, where)
-            fast = _typed_frame(key, rows, header, where)
-        tables[key] = fast
+        entry = cache / f"{key[0]}.{key[1]}.pkl" if cache is not None else None
+        sig = _csv_signature(path) if entry is not None else ""
+        frame = _cached_table(entry, sig) if entry is not None and sig else None
+        if frame is None:
+            frame = _fast_csv(path, key, where)
+            if frame is None:  # something is not plain: the row-by-row path names the first problem
+                header, rows = _csv_records(path, where)
+                frame = _typed_frame(key, rows, header, where)
+            if entry is not None and sig:
+                _store_table(entry, sig, frame)
+        tables[key] = frame
     return tables
+
+
+def _code_tag() -> str:
+    """Cached tables are valid for this exact loader and contract only."""
+    global _CODE_TAG
+    if _CODE_TAG is None:
+        h = hashlib.sha256(Path(__file__).read_bytes())
+        h.update(Path(contract.__file__).read_bytes())
+        _CODE_TAG = h.hexdigest()[:16]
+    return _CODE_TAG
+
+
+_CODE_TAG: str | None = None
+
+
+def _csv_signature(path: Path) -> str:
+    import time
+
+    try:
+        return _signature(os.stat(path), time.time_ns())
+    except OSError:
+        return ""
+
+
+def _cached_table(entry: Path, sig: str) -> pd.DataFrame | None:
+    import pickle
+
+    try:
+        with entry.open("rb") as f:
+            tag, stored_sig, frame = pickle.load(f)  # the job's own state folder, never input
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    return frame if (tag, stored_sig) == (_code_tag(), sig) else None
+
+
+def _store_table(entry: Path, sig: str, frame: pd.DataFrame) -> None:
+    import pickle
+
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = entry.with_name(f".{entry.name}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump((_code_tag(), sig, frame), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, entry)
 
 
 # ----------------------------------------------------------------- MySQL
@@ -394,14 +448,17 @@ def dimensions_from_frames(
     return dims
 
 
-def load_dimensions(sources: Path | None, mysql_url: str | None = None) -> Dimensions:
-    """All six tables, from MySQL when a URL is given, else from the snapshot CSVs; validated."""
+def load_dimensions(
+    sources: Path | None, mysql_url: str | None = None, cache: Path | None = None
+) -> Dimensions:
+    """All six tables, from MySQL when a URL is given, else from the snapshot CSVs; validated.
+    cache: see load_dimensions_csv (CSV only: a database has no file signature)."""
     if mysql_url:
         tables = load_dimensions_mysql(mysql_url)
     else:
         if sources is None:
             raise CliError("--sources is required when --mysql is not given")
-        tables = load_dimensions_csv(sources)
+        tables = load_dimensions_csv(sources, cache=cache)
     dims = Dimensions(tables)
     _check_rows(dims)
     return dims
@@ -410,12 +467,16 @@ def load_dimensions(sources: Path | None, mysql_url: str | None = None) -> Dimen
 # ----------------------------------------------------------------- POS files
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PosFile:
     relpath: str  # path under the sources, e.g. pos/site=1/date=2026-03-02/T1_1000.jsonl
-    local: Path
+    path: str  # where it is on this machine (a str: Path() costs ~10 us, x300k files a year)
     sha256: str
     signature: str = ""  # stat signature the hash is valid for ("" = do not trust it next time)
+
+    @property
+    def local(self) -> Path:
+        return Path(self.path)
 
 
 def _is_pos(name: str) -> bool:
@@ -464,7 +525,7 @@ def discover_pos(
         sig = _signature(os.stat(full), now_ns)
         old = known.get(rel)
         digest = old[1] if old is not None and sig and old[0] == sig else sha256_file(full)
-        out.append(PosFile(rel, Path(full), digest, sig))
+        out.append(PosFile(rel, full, digest, sig))
     return out
 
 

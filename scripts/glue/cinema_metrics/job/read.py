@@ -175,7 +175,9 @@ def stage_local_files(
     executors cannot see the driver's disk, e.g. Glue workers and a synced increment)."""
     total = sum(f[3] for f in files)
     cores = spark.sparkContext.defaultParallelism
-    slices = max(1, min(len(files), max(cores * 2, total // (48 << 20))))
+    # ~48 MB per task on a backfill; an increment of a few MB is one or two tasks (each new
+    # Python worker loads the dimension context, ~0.5 s), never more than the data needs.
+    slices = max(1, min(len(files), max(min(cores, 1 + total // (4 << 20)), total // (48 << 20))))
     ordered = balanced_slices(files, slices)
     if ship_content:
         rows = [(i, rel, bytearray(Path(p).read_bytes())) for i, rel, p in ordered]

@@ -312,7 +312,9 @@ def run_job(
         spark_starting = start_spark_async()
     output = Path(output)
     state = Path(state) if state is not None else output / "_state"
-    dims = dimensions or load_dimensions(Path(sources) if sources is not None else None, mysql_url)
+    dims = dimensions or load_dimensions(
+        Path(sources) if sources is not None else None, mysql_url, cache=state / "cache" / "dimensions"
+    )
     dimf = dim_frames(dims)
     ctx = build_context(dims, dimf)
     prog.step("dimensions", f"{len(dimf.shows)} showtimes, {len(ctx.members)} members")

@@ -8,6 +8,7 @@ Layout of `<state>/`:
   runs/<run_id>/keys/           (transaction_id, line_no) of its accepted lines (rule 11 index)
   runs/<run_id>/members/        distinct (customer_id, site_id, day) of its member admissions
   runs/<run_id>/parsed/         the run's parse output (staging, removed at commit)
+  cache/dimensions/             validated dimension tables by CSV stat signature (sources.py)
 
 A run writes only under its own run folder; it becomes visible when the manifest that
 lists it replaces the old one. Folders of runs the manifest does not list were left by a

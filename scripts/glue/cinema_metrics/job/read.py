@@ -60,6 +60,27 @@ _REJ_IDX = [parse.COLUMNS.index(c) for c in REJECTED_SCHEMA.names]
 _PD, _SALE, _ITEM, _QTY, _MEMBER = (
     parse.COLUMNS.index(c) for c in ("pd", "sale_date", "item_type", "quantity", "is_member")
 )
+_SPARK_TYPES = {
+    pa.int32(): "int",
+    pa.int64(): "bigint",
+    pa.string(): "string",
+    pa.date32(): "date",
+    pa.bool_(): "boolean",
+}
+
+
+def spark_ddl(schema: pa.Schema, drop: Sequence[str] = ()) -> str:
+    """The Spark DDL of an Arrow schema. Reading Parquet with a given schema skips Spark's
+    footer-reading job (~0.5 s per read on an increment)."""
+    return ", ".join(f"{f.name} {_SPARK_TYPES[f.type]}" for f in schema if f.name not in drop)
+
+
+CANDIDATES_DDL = spark_ddl(CANDIDATE_SCHEMA)
+# Accepted lines in the state: candidates without the file index; pd is the folder name.
+LINES_DDL = spark_ddl(CANDIDATE_SCHEMA, drop=("file_idx", "pd"))
+KEYS_DDL = "transaction_id string, line_no int"
+MEMBERS_DDL = "customer_id bigint, site_id int, day int"
+
 # One row per reason with its count, one per (pd, sale_date) the candidates touch.
 SUMMARY_DDL = "reason string, pd int, sale_date int, member boolean, n long"
 CANDIDATES, REJECTED = "candidates", "rejected"

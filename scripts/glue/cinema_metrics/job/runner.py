@@ -22,8 +22,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cinema_metrics import contract
+from cinema_metrics.job import read
 from cinema_metrics.job import state as st
 from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate, member_days
 from cinema_metrics.job.parse import COLUMNS, EPOCH_DATE, Context, raw_lines
@@ -42,7 +44,6 @@ from cinema_metrics.sources import Dimensions, PosFile, discover_pos, load_dimen
 # An accepted line: the parser's columns less the file index and the quarantine ones.
 LINE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file_idx", "reason", "raw"))
 _MAX_US = 2**63 - 1
-_BROADCAST_KEYS = 500_000  # new keys up to this many are broadcast to the prior-key scan
 
 
 @dataclass
@@ -128,45 +129,51 @@ def ensure_indexes(spark, state: Path, m: st.Manifest) -> int:
         if not r["partitions"] or ((rdir / "keys").is_dir() and (rdir / "members").is_dir()):
             continue
         paths = [str(rdir / "lines" / f"pd={p}") for p in r["partitions"]]
-        _write_indexes(spark.read.parquet(*[p for p in paths if Path(p).is_dir()]), rdir)
+        lines = spark.read.schema(read.LINES_DDL).parquet(*[p for p in paths if Path(p).is_dir()])
+        _write_indexes(lines, rdir)
         built += 1
     return built
 
 
-def _duplicates(spark, cand, prior_paths: list[str], n_cand: int) -> list[tuple[int, int]]:
+def _duplicates(candidates: Path, prior_paths: list[str]) -> list[tuple[int, int]]:
     """(file_idx, line_number) of the candidate lines that rule 11 quarantines.
 
-    Cheap on the common case (few duplicates): a hash aggregate finds the keys seen more than
-    once in this run, a semi join the keys accepted by earlier runs (only the prior key
-    columns are read; the new keys are broadcast when they are few); then the few rows
-    behind those keys are collected and the first copy by (file, line) is kept.
+    Arrow on the driver, not Spark: only four small columns are read, and the common case
+    (few duplicates) needs a hash count of this run's keys and a filtered scan of the
+    earlier runs' key indexes; as Spark jobs those cost an increment ~4 s of start-up.
+    The rows behind the suspect keys are then ordered and the first copy by (file, line)
+    is kept.
     """
-    from pyspark.sql import functions as F
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
 
     keys = ["transaction_id", "line_no"]
-    ck = cand.select(*keys)
-    suspects = ck.groupBy(*keys).agg(F.count(F.lit(1)).alias("n")).where(F.col("n") > 1).select(*keys)
+    cand = ds.dataset(str(candidates), format="parquet").to_table(columns=[*keys, "file_idx", "line_number"])
+    counts = cand.group_by(keys).aggregate([([], "count_all")])
+    suspects = counts.filter(pc.greater(counts["count_all"], 1)).select(keys)
     seen_before: set[tuple[str, int]] = set()
-    if prior_paths:
-        new_keys = ck.distinct()
-        if n_cand <= _BROADCAST_KEYS:
-            new_keys = F.broadcast(new_keys)
-        prior = spark.read.parquet(*prior_paths).select(*keys).join(new_keys, keys, "left_semi").distinct()
-        seen_before = {(r[0], r[1]) for r in prior.collect()}
+    folders = [p for p in prior_paths if Path(p).is_dir()]
+    if folders:
+        prior = ds.dataset([ds.dataset(p, format="parquet") for p in folders])
+        txns = pc.unique(counts["transaction_id"])
+        hits = prior.to_table(columns=keys, filter=pc.field("transaction_id").isin(txns))
+        hits = hits.join(counts.select(keys), keys, join_type="left semi")
+        seen_before = set(zip(*(hits[k].to_pylist() for k in keys), strict=True))
         if seen_before:
-            suspects = suspects.unionByName(spark.createDataFrame(sorted(seen_before), ck.schema))
-    rows = (
-        cand.join(F.broadcast(suspects.distinct()), keys, "left_semi")
-        .select(*keys, "file_idx", "line_number")
-        .collect()
-    )
+            suspects = pa.concat_tables([suspects, hits.select(keys)])
+    if suspects.num_rows == 0:
+        return []
+    rows = cand.join(suspects.group_by(keys).aggregate([]), keys, join_type="left semi")
     first: dict[tuple[str, int], tuple[int, int]] = {}
-    for r in rows:
-        k, at = (r[0], r[1]), (r[2], r[3])
+    found = list(zip(*(rows[c].to_pylist() for c in [*keys, "file_idx", "line_number"]), strict=True))
+    for txn, line_no, idx, n in found:
+        k, at = (txn, line_no), (idx, n)
         if k not in first or at < first[k]:
             first[k] = at
     return sorted(
-        (r[2], r[3]) for r in rows if (r[0], r[1]) in seen_before or first[(r[0], r[1])] != (r[2], r[3])
+        (idx, n)
+        for txn, line_no, idx, n in found
+        if (txn, line_no) in seen_before or first[(txn, line_no)] != (idx, n)
     )
 
 
@@ -187,8 +194,6 @@ def _parse_and_dedupe(
     Python parse runs once.
     """
     from pyspark.sql import functions as F
-
-    from cinema_metrics.job import read
 
     rdir = st.run_dir(state, run_id)
     staging = rdir / "parsed"
@@ -215,9 +220,9 @@ def _parse_and_dedupe(
         if member:
             facts["member_days"].add(p)
     lines_read = n_cand + sum(counts.values())
-    cand = spark.read.parquet(str(staging / read.CANDIDATES)) if n_cand else None
+    cand = spark.read.schema(read.CANDIDATES_DDL).parquet(str(staging / read.CANDIDATES)) if n_cand else None
     prior = st.index_paths(state, m, None, "keys")
-    dup_at = _duplicates(spark, cand, prior, n_cand) if cand is not None else []
+    dup_at = _duplicates(staging / read.CANDIDATES, prior) if n_cand else []
     n_dups = len(dup_at)
     lines_dir = rdir / "lines"
     if cand is not None:
@@ -230,7 +235,7 @@ def _parse_and_dedupe(
     prog.step("duplicates + state append", f"{n_dups} duplicate lines")
     partitions = sorted(p.name[3:] for p in lines_dir.glob("pd=*")) if lines_dir.is_dir() else []
     if partitions:
-        _write_indexes(spark.read.parquet(str(lines_dir)), rdir)
+        _write_indexes(spark.read.schema(f"{read.LINES_DDL}, pd date").parquet(str(lines_dir)), rdir)
     if n_dups:
         counts["duplicate_line"] = n_dups
     accepted_n = lines_read - sum(counts.values())
@@ -398,11 +403,15 @@ def run_job(
             from pyspark.sql import functions as F
 
             members_in = (
-                spark.read.parquet(*mpaths).where(F.col("day").between(lo, hi))
+                spark.read.schema(read.MEMBERS_DDL).parquet(*mpaths).where(F.col("day").between(lo, hi))
                 if mpaths
-                else spark.createDataFrame([], "customer_id long, site_id int, day int")
+                else spark.createDataFrame([], read.MEMBERS_DDL)
             )
-        agg = aggregate(spark.read.parquet(*paths), members_in) if paths else _empty_aggregates()
+        agg = (
+            aggregate(spark.read.schema(read.LINES_DDL).parquet(*paths), members_in)
+            if paths
+            else _empty_aggregates()
+        )
         prog.step("aggregate lines", f"{len(paths)} partition folders")
         new_tables = build_day_tables(agg, dimf, days)
         for t, frame in new_tables.items():

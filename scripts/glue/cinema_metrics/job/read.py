@@ -60,30 +60,45 @@ _REJ_IDX = [parse.COLUMNS.index(c) for c in REJECTED_SCHEMA.names]
 _PD, _SALE, _ITEM, _QTY, _MEMBER = (
     parse.COLUMNS.index(c) for c in ("pd", "sale_date", "item_type", "quantity", "is_member")
 )
-_SPARK_TYPES = {
-    pa.int32(): "int",
-    pa.int64(): "bigint",
-    pa.string(): "string",
-    pa.date32(): "date",
-    pa.bool_(): "boolean",
-}
 
 
-def spark_ddl(schema: pa.Schema, drop: Sequence[str] = ()) -> str:
-    """The Spark DDL of an Arrow schema. Reading Parquet with a given schema skips Spark's
-    footer-reading job (~0.5 s per read on an increment)."""
-    return ", ".join(f"{f.name} {_SPARK_TYPES[f.type]}" for f in schema if f.name not in drop)
+def spark_schema(schema: pa.Schema, drop: Sequence[str] = ()):
+    """The Spark StructType of an Arrow schema. Reading Parquet with a given schema skips
+    Spark's footer-reading job, and a StructType (unlike a DDL string) needs no JVM parse."""
+    from pyspark.sql import types as T
+
+    spark_types = {
+        pa.int32(): T.IntegerType(),
+        pa.int64(): T.LongType(),
+        pa.string(): T.StringType(),
+        pa.date32(): T.DateType(),
+        pa.bool_(): T.BooleanType(),
+    }
+    return T.StructType([T.StructField(f.name, spark_types[f.type]) for f in schema if f.name not in drop])
 
 
-CANDIDATES_DDL = spark_ddl(CANDIDATE_SCHEMA)
+def read_parquet(spark, schema: pa.Schema, *paths: str, drop: Sequence[str] = ()):
+    """spark.read.parquet with the schema given (see spark_schema)."""
+    return spark.read.schema(spark_schema(schema, drop)).parquet(*paths)
+
+
+CANDIDATES = "candidates"
 # Accepted lines in the state: candidates without the file index; pd is the folder name.
-LINES_DDL = spark_ddl(CANDIDATE_SCHEMA, drop=("file_idx", "pd"))
-KEYS_DDL = "transaction_id string, line_no int"
-MEMBERS_DDL = "customer_id bigint, site_id int, day int"
+LINES_SCHEMA = CANDIDATE_SCHEMA.remove(CANDIDATE_SCHEMA.get_field_index("file_idx"))
+KEYS_SCHEMA = pa.schema([("transaction_id", pa.string()), ("line_no", pa.int32())])
+MEMBERS_SCHEMA = pa.schema([("customer_id", pa.int64()), ("site_id", pa.int32()), ("day", pa.int32())])
 
 # One row per reason with its count, one per (pd, sale_date) the candidates touch.
-SUMMARY_DDL = "reason string, pd int, sale_date int, member boolean, n long"
-CANDIDATES, REJECTED = "candidates", "rejected"
+SUMMARY_SCHEMA = pa.schema(
+    [
+        ("reason", pa.string()),
+        ("pd", pa.int32()),
+        ("sale_date", pa.int32()),
+        ("member", pa.bool_()),
+        ("n", pa.int64()),
+    ]
+)
+REJECTED = "rejected"
 _BATCH = 50_000
 
 
@@ -134,7 +149,7 @@ def stage_batches(
     batches: Iterator[pa.RecordBatch], ctx: parse.Context, staging: Path, part: int
 ) -> Iterator[pa.RecordBatch]:
     """mapInArrow body: input rows (file_idx, source_file, path | content); writes the task's
-    staged files and yields its summary (SUMMARY_DDL)."""
+    staged files and yields its summary (SUMMARY_SCHEMA)."""
     cand = _StagedFile(staging / CANDIDATES, part, CANDIDATE_SCHEMA, _CAND_IDX)
     rej = _StagedFile(staging / REJECTED, part, REJECTED_SCHEMA, _REJ_IDX)
     reasons: Counter[str] = Counter()
@@ -186,11 +201,19 @@ def balanced_slices(files: Sequence[tuple[int, str, str, int]], slices: int) -> 
     return [row for b in buckets for row in b]
 
 
+def _input_schema(name: str, kind: pa.DataType):
+    from pyspark.sql import types as T
+
+    last = T.BinaryType() if kind == pa.binary() else T.StringType()
+    base = spark_schema(pa.schema([("file_idx", pa.int32()), ("source_file", pa.string())]))
+    return base.add(name, last)
+
+
 def stage_local_files(
     spark, files: Sequence[tuple[int, str, str, int]], ctx_bc, staging: Path, ship_content: bool = False
 ) -> list[tuple]:
     """Parse the given local files into `staging` (CANDIDATES/, REJECTED/); return the
-    tasks' summary rows (SUMMARY_DDL).
+    tasks' summary rows (SUMMARY_SCHEMA).
 
     ship_content: the driver reads the bytes and ships them to the tasks (a cluster whose
     executors cannot see the driver's disk, e.g. Glue workers and a synced increment)."""
@@ -203,11 +226,11 @@ def stage_local_files(
     if ship_content:
         rows = [(i, rel, bytearray(Path(p).read_bytes())) for i, rel, p in ordered]
         frame = spark.createDataFrame(
-            spark.sparkContext.parallelize(rows, slices), "file_idx int, source_file string, content binary"
+            spark.sparkContext.parallelize(rows, slices), _input_schema("content", pa.binary())
         )
     else:
         rdd = spark.sparkContext.parallelize(ordered, slices)
-        frame = spark.createDataFrame(rdd, "file_idx int, source_file string, path string")
+        frame = spark.createDataFrame(rdd, _input_schema("path", pa.string()))
     folder = str(staging)
 
     def run(batches):
@@ -215,4 +238,4 @@ def stage_local_files(
 
         return stage_batches(batches, ctx_bc.value, Path(folder), TaskContext.get().partitionId())
 
-    return [tuple(r) for r in frame.mapInArrow(run, SUMMARY_DDL).collect()]
+    return [tuple(r) for r in frame.mapInArrow(run, spark_schema(SUMMARY_SCHEMA)).collect()]

@@ -129,7 +129,8 @@ def ensure_indexes(spark, state: Path, m: st.Manifest) -> int:
         if not r["partitions"] or ((rdir / "keys").is_dir() and (rdir / "members").is_dir()):
             continue
         paths = [str(rdir / "lines" / f"pd={p}") for p in r["partitions"]]
-        lines = spark.read.schema(read.LINES_DDL).parquet(*[p for p in paths if Path(p).is_dir()])
+        existing = [p for p in paths if Path(p).is_dir()]
+        lines = read.read_parquet(spark, read.LINES_SCHEMA, *existing, drop=("pd",))
         _write_indexes(lines, rdir)
         built += 1
     return built
@@ -220,7 +221,7 @@ def _parse_and_dedupe(
         if member:
             facts["member_days"].add(p)
     lines_read = n_cand + sum(counts.values())
-    cand = spark.read.schema(read.CANDIDATES_DDL).parquet(str(staging / read.CANDIDATES)) if n_cand else None
+    cand = read.read_parquet(spark, read.CANDIDATE_SCHEMA, str(staging / read.CANDIDATES)) if n_cand else None
     prior = st.index_paths(state, m, None, "keys")
     dup_at = _duplicates(staging / read.CANDIDATES, prior) if n_cand else []
     n_dups = len(dup_at)
@@ -235,7 +236,7 @@ def _parse_and_dedupe(
     prog.step("duplicates + state append", f"{n_dups} duplicate lines")
     partitions = sorted(p.name[3:] for p in lines_dir.glob("pd=*")) if lines_dir.is_dir() else []
     if partitions:
-        _write_indexes(spark.read.schema(f"{read.LINES_DDL}, pd date").parquet(str(lines_dir)), rdir)
+        _write_indexes(read.read_parquet(spark, read.LINES_SCHEMA, str(lines_dir)), rdir)
     if n_dups:
         counts["duplicate_line"] = n_dups
     accepted_n = lines_read - sum(counts.values())
@@ -403,12 +404,15 @@ def run_job(
             from pyspark.sql import functions as F
 
             members_in = (
-                spark.read.schema(read.MEMBERS_DDL).parquet(*mpaths).where(F.col("day").between(lo, hi))
+                read.read_parquet(spark, read.MEMBERS_SCHEMA, *mpaths).where(F.col("day").between(lo, hi))
                 if mpaths
-                else spark.createDataFrame([], read.MEMBERS_DDL)
+                else spark.createDataFrame([], read.spark_schema(read.MEMBERS_SCHEMA))
             )
         agg = (
-            aggregate(spark.read.schema(read.LINES_DDL).parquet(*paths), members_in)
+            aggregate(
+                read.read_parquet(spark, read.LINES_SCHEMA, *paths, drop=("pd",)),
+                members_in,
+            )
             if paths
             else _empty_aggregates()
         )

@@ -26,6 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+try:  # a year's manifest is ~40 MB of JSON: orjson reads it ~3x faster when installed
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - Glue workers without orjson
+    _loads = json.loads
+
 MANIFEST = "manifest.json"
 VERSION = 1
 
@@ -53,7 +58,7 @@ def load(state: Path) -> Manifest:
     path = Path(state) / MANIFEST
     if not path.exists():
         return Manifest()
-    data = json.loads(path.read_text())
+    data = _loads(path.read_bytes())
     return Manifest(
         data["files"], data["runs"], data.get("sale_range", {}), data.get("tables", {}), data.get("stats", {})
     )
@@ -72,8 +77,11 @@ def commit(state: Path, m: Manifest) -> None:
         "tables": m.tables,
         "stats": m.stats,
     }
+    # json.dumps, not json.dump: dump streams through the pure-Python encoder (~5x slower on
+    # a year's manifest of ~300k files).
+    text = json.dumps(body, separators=(",", ":"), sort_keys=True)
     with tmp.open("w") as f:
-        json.dump(body, f, separators=(",", ":"), sort_keys=True)
+        f.write(text)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, state / MANIFEST)

@@ -44,26 +44,11 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
     )
 
 
-def _warm_worker(_rows):
-    # Runs in a Python worker: the imports the parse tasks need, once per worker process.
-    import cinema_metrics.job.read  # noqa: F401
-
-    return []
-
-
-def _started_and_warm(app_name: str):
-    """get_spark, then one tiny Python task: the worker daemon starts (and imports the parser)
-    while the driver is still busy, and Spark reuses that worker for the first real task."""
-    spark = get_spark(app_name)
-    spark.sparkContext.parallelize([0], 1).mapPartitions(_warm_worker).collect()
-    return spark
-
-
 def start_spark_async(app_name: str = "cinema-metrics") -> Future:
     """Start the local session on a thread: JVM start-up (5-8 s) overlaps the driver's own
     work (dimensions, POS discovery) instead of adding to it. `.result()` gives the session
     or raises what get_spark raised."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-start")
-    future = pool.submit(_started_and_warm, app_name)
+    future = pool.submit(get_spark, app_name)
     pool.shutdown(wait=False)
     return future

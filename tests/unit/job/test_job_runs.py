@@ -15,7 +15,7 @@ from tests.unit.job.snap import DIMENSIONS, add_pos, concession, ticket, write_c
 from cinema_metrics import contract
 from cinema_metrics.cli import main
 from cinema_metrics.errors import CliError
-from cinema_metrics.job import sinks
+from cinema_metrics.job import read, sinks
 from cinema_metrics.job.runner import run_job
 
 # More files than the scenario: late lines for earlier days (wow/ltd/returning ripple),
@@ -56,6 +56,21 @@ def test_one_run_counts(one_run):
     assert report["lines_read"] == 18
     assert report["quarantined_by_reason"] == {"malformed_json": 1, "bad_quantity": 1, "duplicate_line": 3}
     assert report["lines_accepted"] + report["lines_quarantined"] == report["lines_read"]
+
+
+@pytest.mark.parametrize("ship_content", [False, True])
+def test_spark_tasks_parse_like_the_driver(spark, tmp_path, one_run, monkeypatch, ship_content):
+    """Small runs parse in the driver process; big ones in Spark tasks (reading the files, or
+    bytes the driver ships when executors cannot see its disk). Same tables, same report."""
+    want, want_report = one_run
+    monkeypatch.setattr(read, "_IN_DRIVER", -1)  # every run is "big"
+    write_snapshot(tmp_path / "src", ALL)
+    report = run_job(
+        tmp_path / "src", tmp_path / "out", spark=spark, progress=False, ship_content=ship_content
+    )
+    assert tables(tmp_path / "out") == want
+    for key in ("lines_read", "lines_accepted", "quarantined_by_reason", "tables"):
+        assert report[key] == want_report[key]
 
 
 @pytest.mark.parametrize("seed", [1, 2])

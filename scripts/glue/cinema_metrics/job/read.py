@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -100,6 +101,7 @@ SUMMARY_SCHEMA = pa.schema(
 )
 REJECTED = "rejected"
 _BATCH = 50_000
+_IN_DRIVER = 32 << 20  # bytes of POS files parsed in the driver process (see stage_files)
 
 
 def rows_to_batch(rows: Sequence[tuple], schema: pa.Schema, idx: Sequence[int]) -> pa.RecordBatch:
@@ -209,19 +211,35 @@ def _input_schema(name: str, kind: pa.DataType):
     return base.add(name, last)
 
 
-def stage_local_files(
-    spark, files: Sequence[tuple[int, str, str, int]], ctx_bc, staging: Path, ship_content: bool = False
+def stage_files(
+    session: Callable[[], Any],
+    files: Sequence[tuple[int, str, str, int]],
+    ctx: parse.Context,
+    staging: Path,
+    ship_content: bool = False,
 ) -> list[tuple]:
-    """Parse the given local files into `staging` (CANDIDATES/, REJECTED/); return the
-    tasks' summary rows (SUMMARY_SCHEMA).
+    """Parse the given local files (idx, relpath, path, size) into `staging` (CANDIDATES/,
+    REJECTED/); return the summary rows (SUMMARY_SCHEMA).
 
-    ship_content: the driver reads the bytes and ships them to the tasks (a cluster whose
-    executors cannot see the driver's disk, e.g. Glue workers and a synced increment)."""
+    Up to _IN_DRIVER bytes (an every-2-hours increment is ~2 MB) the driver runs the same
+    stage_batches itself: no Spark task, no context broadcast, no Python worker, and no wait
+    for the session (still starting). Beyond, the files fan out to Spark tasks. session:
+    returns the Spark session. ship_content: the driver reads the bytes and ships them to
+    the tasks (a cluster whose executors cannot see the driver's disk, e.g. Glue workers)."""
     total = sum(f[3] for f in files)
+    if total <= _IN_DRIVER:
+        batch = pa.RecordBatch.from_pydict(
+            {
+                "file_idx": [f[0] for f in files],
+                "source_file": [f[1] for f in files],
+                "path": [f[2] for f in files],
+            }
+        )
+        out = list(stage_batches(iter([batch]), ctx, staging, 0))
+        return [row for b in out for row in zip(*(c.to_pylist() for c in b.columns), strict=True)]
+    spark = session()
     cores = spark.sparkContext.defaultParallelism
-    # ~48 MB per task on a backfill; an increment of a few MB is one or two tasks (each new
-    # Python worker loads the dimension context, ~0.5 s), never more than the data needs.
-    slices = max(1, min(len(files), max(min(cores, 1 + total // (4 << 20)), total // (48 << 20))))
+    slices = max(1, min(len(files), max(cores * 2, total // (48 << 20))))
     ordered = balanced_slices(files, slices)
     if ship_content:
         rows = [(i, rel, bytearray(Path(p).read_bytes())) for i, rel, p in ordered]
@@ -232,10 +250,14 @@ def stage_local_files(
         rdd = spark.sparkContext.parallelize(ordered, slices)
         frame = spark.createDataFrame(rdd, _input_schema("path", pa.string()))
     folder = str(staging)
+    ctx_bc = spark.sparkContext.broadcast(ctx)
 
     def run(batches):
         from pyspark import TaskContext
 
         return stage_batches(batches, ctx_bc.value, Path(folder), TaskContext.get().partitionId())
 
-    return [tuple(r) for r in frame.mapInArrow(run, spark_schema(SUMMARY_SCHEMA)).collect()]
+    try:
+        return [tuple(r) for r in frame.mapInArrow(run, spark_schema(SUMMARY_SCHEMA)).collect()]
+    finally:
+        ctx_bc.unpersist()

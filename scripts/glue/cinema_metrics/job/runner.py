@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ def _write_indexes(lines, rdir: Path) -> None:
         os.replace(tmp, rdir / kind)
 
 
-def ensure_indexes(spark, state: Path, m: st.Manifest) -> int:
+def ensure_indexes(session: Callable[[], Any], state: Path, m: st.Manifest) -> int:
     """Build the indexes of committed runs that lack them (state written before they existed)."""
     built = 0
     for r in m.runs:
@@ -130,7 +131,7 @@ def ensure_indexes(spark, state: Path, m: st.Manifest) -> int:
             continue
         paths = [str(rdir / "lines" / f"pd={p}") for p in r["partitions"]]
         existing = [p for p in paths if Path(p).is_dir()]
-        lines = read.read_parquet(spark, read.LINES_SCHEMA, *existing, drop=("pd",))
+        lines = read.read_parquet(session(), read.LINES_SCHEMA, *existing, drop=("pd",))
         _write_indexes(lines, rdir)
         built += 1
     return built
@@ -179,7 +180,7 @@ def _duplicates(candidates: Path, prior_paths: list[str]) -> list[tuple[int, int
 
 
 def _parse_and_dedupe(
-    spark,
+    session: Callable[[], Any],
     files: list[PosFile],
     ctx: Context,
     m: st.Manifest,
@@ -199,10 +200,9 @@ def _parse_and_dedupe(
     rdir = st.run_dir(state, run_id)
     staging = rdir / "parsed"
     shutil.rmtree(staging, ignore_errors=True)
-    bc = spark.sparkContext.broadcast(ctx)
-    specs = [(i, f.relpath, str(f.local), f.local.stat().st_size) for i, f in enumerate(files)]
-    summary = read.stage_local_files(spark, specs, bc, staging, ship_content)
-    bc.unpersist()
+    specs = [(i, f.relpath, f.path, os.stat(f.path).st_size) for i, f in enumerate(files)]
+    summary = read.stage_files(session, specs, ctx, staging, ship_content)
+    spark = session()
     prog.step("parse+validate (rules 1-10)", f"{len(files)} files")
     counts: dict[str | None, int] = {}
     # Facts of the candidates, dropped duplicates included: a (rare) superset of what the
@@ -315,7 +315,9 @@ def run_job(
     if spark is None:
         from cinema_metrics.spark import start_spark_async
 
-        spark_starting = start_spark_async()
+        session = start_spark_async().result  # waited for only where Spark is needed
+    else:
+        session = lambda: spark  # noqa: E731
     output = Path(output)
     state = Path(state) if state is not None else output / "_state"
     dims = dimensions or load_dimensions(
@@ -335,9 +337,7 @@ def run_job(
 
     existing = {t: _read_existing(output, t) for t in TABLES}
     full = recompute_all or any(len(existing[t]) != m.tables.get(t, 0) for t in TABLES)
-    if spark is None:
-        spark = spark_starting.result()
-    if ensure_indexes(spark, state, m):
+    if ensure_indexes(session, state, m):
         prog.step("index earlier runs")
     run_id = st.new_run_id()
     report: dict[str, Any] = {
@@ -354,7 +354,7 @@ def run_job(
     quarantine_path = output / "quarantine" / f"{run_id}.jsonl"
     if todo:
         lines_read, accepted_n, counts, qrows, partitions, facts = _parse_and_dedupe(
-            spark, todo, ctx, m, state, run_id, prog, ship_content
+            session, todo, ctx, m, state, run_id, prog, ship_content
         )
         report["lines_read"] = lines_read
         report["lines_accepted"] = accepted_n
@@ -393,6 +393,7 @@ def run_job(
     tables = dict(existing)
     touched: dict[str, pd.DataFrame] = {}
     if full or days:
+        spark = session()
         this_run = (run_id, partitions) if partitions else None
         paths = st.partition_paths(state, m, this_run, wanted)
         paths = [p for p in paths if Path(p).is_dir()]

@@ -4,8 +4,14 @@ Phases (issue 5, item 6): generate the snapshot once (cached by its flags), hold
 POS files of the last 2-hour window as the increment, run the job's backfill over the rest
 into a fresh output/state, run once more with the increment on top, then run the DuckDB
 oracle over the whole snapshot. Every phase runs as its own `cinema-metrics` process, so
-Spark start-up is part of the timings, and its peak RSS includes the child processes (the
-Spark JVM). Figures are printed and written to <cache>/bench_results.json.
+Spark start-up is part of the timings, and its peak memory includes the child processes (the
+Spark JVM, Python workers). Figures are printed and written to <cache>/bench_results.json.
+
+Memory is the peak over time of the summed PSS (proportional set size: a page shared by n
+processes counts 1/n in each) of the process tree, i.e. the memory the job holds. The plain
+RSS sum is reported beside it but overcounts: forked Python workers share the daemon's
+pages, and the JVM forks itself for every shell command Hadoop runs on local files (no
+native library here), so a 2.4 GB JVM briefly appears twice.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from cinema_metrics.errors import CliError
 
 TARGETS = {  # from issue 5: reported, not enforced
     "backfill_wall_s": 300.0,
-    "peak_rss_gb": 6.0,
+    "peak_memory_gb": 6.0,
     "increment_wall_s": 30.0,
     "ratio_backfill_to_oracle": 8.0,
 }
@@ -41,7 +47,8 @@ _POS_FILE = re.compile(r"pos/site=(\d+)/date=(\d{4}-\d{2}-\d{2})/([^/]+)_(\d{4})
 class Phase:
     name: str
     wall_s: float = 0.0
-    peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0  # the memory the job holds (see the module docstring)
+    peak_rss_sum_mb: float = 0.0
     lines_read: int = 0
     files: int = 0
     lines_per_s: float = 0.0
@@ -68,11 +75,12 @@ def _cli(*args: str) -> list[str]:
 
 
 class RssSampler(threading.Thread):
-    """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
+    """Peak memory of a process and all its descendants, sampled every 0.2 s: the summed PSS
+    (peak) and the summed RSS (peak_rss_sum); see the module docstring."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self._stop_event = pid, 0, threading.Event()
+        self.pid, self.peak, self.peak_rss_sum, self._stop_event = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
         import psutil
@@ -87,10 +95,14 @@ class RssSampler(threading.Thread):
                 procs = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 break
+            rss = 0
             for p in procs:
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                    total += p.memory_info().rss
+                    full = p.memory_full_info()
+                    total += full.pss
+                    rss += full.rss
             self.peak = max(self.peak, total)
+            self.peak_rss_sum = max(self.peak_rss_sum, rss)
             self._stop_event.wait(0.2)
 
     def stop(self) -> int:
@@ -116,8 +128,16 @@ def measure(name: str, cmd: list[str], log: Path) -> Phase:
     peak = sampler.stop()
     if rc != 0:
         raise CliError(f"bench phase {name} failed with exit status {rc}; see {log}")
-    _say(f"{name}: {wall:.1f} s wall, peak RSS {peak / 2**20:.0f} MB")
-    return Phase(name, wall_s=round(wall, 3), peak_rss_mb=round(peak / 2**20, 1))
+    rss_sum = sampler.peak_rss_sum
+    _say(
+        f"{name}: {wall:.1f} s wall, peak memory {peak / 2**20:.0f} MB PSS ({rss_sum / 2**20:.0f} MB RSS sum)"
+    )
+    return Phase(
+        name,
+        wall_s=round(wall, 3),
+        peak_pss_mb=round(peak / 2**20, 1),
+        peak_rss_sum_mb=round(rss_sum / 2**20, 1),
+    )
 
 
 def snapshot_name(args: argparse.Namespace) -> str:
@@ -222,10 +242,10 @@ def run(args: argparse.Namespace) -> int:
         if p is not None and p.wall_s > 0:
             p.lines_per_s = round(p.lines_read / p.wall_s, 1)
     ratio = round(backfill.wall_s / oracle.wall_s, 2) if oracle.wall_s > 0 else None
-    peak_gb = max(backfill.peak_rss_mb, increment.peak_rss_mb) / 1024
+    peak_gb = max(backfill.peak_pss_mb, increment.peak_pss_mb) / 1024
     met = {
         "backfill_under_5_min": backfill.wall_s < TARGETS["backfill_wall_s"],
-        "peak_rss_under_6_gb": peak_gb < TARGETS["peak_rss_gb"],
+        "peak_memory_under_6_gb": peak_gb < TARGETS["peak_memory_gb"],
         "increment_under_30_s_incl_spark_startup": increment.wall_s < TARGETS["increment_wall_s"],
         "ratio_under_8x": ratio is not None and ratio < TARGETS["ratio_backfill_to_oracle"],
     }
@@ -242,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
         "increment_files": len(inc_files),
         "phases": {p.name: asdict(p) for p in (gen, backfill, increment, oracle) if p is not None},
         "ratio_backfill_to_oracle": ratio,
-        "job_peak_rss_gb": round(peak_gb, 2),
+        "job_peak_memory_gb": round(peak_gb, 2),
         "table_rows": {"job": job_rows, "oracle": oracle_rows, "match": job_rows == oracle_rows},
         "targets": TARGETS,
         "met": met,
@@ -258,18 +278,21 @@ def run(args: argparse.Namespace) -> int:
 def _print_table(r: dict) -> None:
     p = r["params"]
     print(f"\nbenchmark: {p['sites']} sites x {p['days']} days, {os.cpu_count()} cores")
-    print(f"{'phase':<10} {'wall s':>9} {'POS lines':>12} {'lines/s':>11} {'files':>7} {'peak RSS MB':>12}")
+    print(
+        f"{'phase':<10} {'wall s':>9} {'POS lines':>12} {'lines/s':>11} {'files':>7} {'peak PSS MB':>12}"
+        f" {'(RSS sum MB)':>13}"
+    )
     for ph in r["phases"].values():
         print(
             f"{ph['name']:<10} {ph['wall_s']:>9.1f} {ph['lines_read']:>12,} {ph['lines_per_s']:>11,.0f} "
-            f"{ph['files']:>7} {ph['peak_rss_mb']:>12,.0f}"
+            f"{ph['files']:>7} {ph['peak_pss_mb']:>12,.0f} {ph['peak_rss_sum_mb']:>13,.0f}"
         )
     yes = {True: "yes", False: "NO"}
     m = r["met"]
     ratio = r["ratio_backfill_to_oracle"]
     print(f"ratio backfill / oracle : {ratio}x (target < 8x: {yes[m['ratio_under_8x']]})")
     print(f"backfill under 5 min    : {yes[m['backfill_under_5_min']]}")
-    print(f"job peak RSS under 6 GB : {yes[m['peak_rss_under_6_gb']]} ({r['job_peak_rss_gb']} GB)")
+    print(f"job peak memory < 6 GB  : {yes[m['peak_memory_under_6_gb']]} ({r['job_peak_memory_gb']} GB PSS)")
     print(
         f"increment under 30 s including Spark start-up: {yes[m['increment_under_30_s_incl_spark_startup']]}"
     )

@@ -146,7 +146,8 @@ def step_terraform(cfg: DemoConfig, st: DemoState) -> str:
     project = f"-var=project={cfg.project}"
     _sh(
         cfg,
-        ["terraform", "apply", "-input=false", "-auto-approve", var, project],
+        # moto answers at once; the default 10 concurrent operations only queue
+        ["terraform", "apply", "-input=false", "-auto-approve", "-parallelism=30", var, project],
         hint,
         cwd=TF_LOCAL,
         quiet=True,

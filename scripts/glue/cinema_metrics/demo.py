@@ -202,7 +202,8 @@ def _split(files: list[Path], src: Path) -> tuple[list[tuple[Path, str]], list[t
     dates = sorted({r.split("date=")[1].split("/")[0] for _, r in rel if "date=" in r})
     cutoff = dates[-2] if len(dates) >= 2 else dates[-1]
     first = [x for x in rel if not ("date=" in x[1] and x[1].split("date=")[1][:10] >= cutoff)]
-    rest = [x for x in rel if x not in first]
+    taken = set(first)
+    rest = [x for x in rel if x not in taken]
     late = first.pop(len(first) // 3)
     again = first[len(first) // 2]
     name = again[1].replace(".jsonl", ".redelivered.jsonl")
@@ -210,12 +211,16 @@ def _split(files: list[Path], src: Path) -> tuple[list[tuple[Path, str]], list[t
 
 
 def _upload(cfg: DemoConfig, st: DemoState, batch: list[tuple[Path, str]]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     import boto3
 
     s3 = boto3.client("s3", endpoint_url=cfg.endpoint, region_name="us-east-1")
     prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
-    for path, key in batch:
-        s3.upload_file(str(path), str(st.tf["bucket_name"]), prefix + key)
+    bucket = str(st.tf["bucket_name"])
+    # thousands of small objects: one request at a time would wait on each round trip
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda pk: s3.upload_file(str(pk[0]), bucket, prefix + pk[1]), batch))
 
 
 def _run_job(cfg: DemoConfig, st: DemoState, n: int) -> dict:

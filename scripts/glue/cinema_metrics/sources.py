@@ -538,6 +538,8 @@ def sync_s3_pos(url: str, cache: Path, endpoint_url: str | None = None) -> Path:
 
     Spark then reads local files: this machine has no S3A connector (GUIDE.md 2).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -553,6 +555,7 @@ def sync_s3_pos(url: str, cache: Path, endpoint_url: str | None = None) -> Path:
     s3 = boto3.client("s3", endpoint_url=endpoint_url)
     root = cache / "pos"
     seen = set()
+    wanted: list[tuple[str, str, str]] = []  # (key, relpath, tag) to download
     try:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for obj in page.get("Contents", []):
@@ -561,14 +564,21 @@ def sync_s3_pos(url: str, cache: Path, endpoint_url: str | None = None) -> Path:
                     continue
                 rel = key[len(prefix) :]
                 seen.add(rel)
-                target = root / rel
                 tag = f"{obj.get('ETag', '')}:{obj['Size']}"
-                if index.get(rel) == tag and target.exists():
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(target.name + ".part")
-                s3.download_file(bucket, key, str(tmp))
-                os.replace(tmp, target)
+                if index.get(rel) != tag or not (root / rel).exists():
+                    wanted.append((key, rel, tag))
+
+        def fetch(item: tuple[str, str, str]) -> None:
+            key, rel, _tag = item
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            s3.download_file(bucket, key, str(tmp))
+            os.replace(tmp, target)
+
+        # a backfill is thousands of small objects: many requests in flight, not one
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            for (_key, rel, tag), _ in zip(wanted, pool.map(fetch, wanted), strict=True):
                 index[rel] = tag
     except (BotoCoreError, ClientError) as exc:
         raise CliError(f"--pos-s3 {url}: cannot list or download ({exc})") from None

@@ -7,6 +7,10 @@ through the same batch writer, uploads the curated Parquet, quarantine, report a
 publishes the run's quarantine ratio to CloudWatch (the module's alarm watches it), and
 commits the job only after every write succeeded.
 
+Known limitation: the state, staging and lines live on the driver's local disk (mirrored
+from and to S3), but Spark tasks write the lines there; on a multi-node job they run on the
+executors. Moving state and staging to s3:// paths is the open fix (see README).
+
 Job arguments (--NAME VALUE): JOB_NAME, database, catalog_table_prefix, bucket,
 pos_prefix (raw/pos/), curated_prefix (curated/), state_prefix (curated/_state/),
 dynamodb_table_prefix (e.g. cinema-prod-).

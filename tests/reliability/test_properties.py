@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.data.bad_input import make_corpus
 from tests.reliability.common import accepted_positions, table_diff, tables
+from tests.unit.job.snap import concession, ticket
 
 from cinema_metrics.job.runner import run_job
 
@@ -44,40 +45,16 @@ def _valid_pool() -> list[str]:
             customer = (500, 501, 502, None)[n % 4]
             qty, amount = ((2, "21.00"), (1, "9.50"), (-1, "-9.50"), (1, "0"))[n % 4]
             ttype = "comp" if amount == "0" else ("adult", "child", "senior")[n % 3]
+            sold_at = f"{day}T{hour}:{n:02d}"
             out.append(
-                json.dumps(
-                    dict(
-                        transaction_id=f"P{n}",
-                        line_no=1,
-                        site_id=site,
-                        terminal_id="BO-1",
-                        sold_at=f"{day}T{hour}:{n:02d}:00{off}",
-                        channel="box_office",
-                        customer_id=customer,
-                        item_type="ticket",
-                        showtime_id=show,
-                        ticket_type=ttype,
-                        sku="TKT",
-                        quantity=qty,
-                        net_amount=amount,
-                    )
-                )
+                json.dumps(ticket(f"P{n}", 1, show, f"{sold_at}:00{off}", qty, amount, ttype, site, customer))
             )
+            category = ("popcorn", "drinks", "combo")[n % 3]
+            conc_amount = f"{4 + n % 5}.25"
             out.append(
                 json.dumps(
-                    dict(
-                        transaction_id=f"P{n}",
-                        line_no=2,
-                        site_id=site,
-                        terminal_id="CS-1",
-                        sold_at=f"{day}T{hour}:{n:02d}:30{off}",
-                        channel="concession_stand",
-                        customer_id=customer,
-                        item_type="concession",
-                        sku="POP",
-                        category=("popcorn", "drinks", "combo")[n % 3],
-                        quantity=1 + n % 3,
-                        net_amount=f"{4 + n % 5}.25",
+                    concession(
+                        f"P{n}", 2, f"{sold_at}:30{off}", 1 + n % 3, conc_amount, site, customer, category
                     )
                 )
             )

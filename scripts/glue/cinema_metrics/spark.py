@@ -9,7 +9,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from cinema_metrics.errors import CliError
 
-
 # Settings the job's results rely on, set by get_spark locally and by the Glue entry point
 # (glue_job.py) on Glue's session: day boundaries and timestamps in UTC, Arrow for the
 # pandas/Arrow hand-offs, dynamic overwrite so a write replaces only the partitions it touches.
@@ -23,8 +22,22 @@ JOB_SPARK_CONF: dict[str, str] = {
 }
 
 
-def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
-    """Return a local SparkSession (UTC, few shuffle partitions, no UI).
+# What an executor on another host needs to open the same S3 as the driver (the moto server
+# locally; on Glue the role's credentials come from the instance, none of these is set).
+_EXECUTOR_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_ENDPOINT_URL",
+    "CM_DRIVER_PARSE_BYTES",
+)
+
+
+def get_spark(app_name: str = "cinema-metrics", cores: int | None = None, master: str | None = None):
+    """Return a SparkSession (UTC, few shuffle partitions, no UI): local, or on a cluster when
+    `master` is given (spark://host:port), whose executors run on other hosts.
 
     Fails fast with a fix when Java is missing, rather than with a JVM stack trace.
     """
@@ -36,9 +49,15 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
     from pyspark.sql import SparkSession
 
     n = cores or os.cpu_count() or 2
+    builder = SparkSession.builder.master(master or f"local[{n}]")
+    if master:
+        builder = builder.config("spark.driver.host", os.environ["SPARK_LOCAL_IP"])
+        builder = builder.config("spark.executorEnv.PYSPARK_PYTHON", os.environ["PYSPARK_PYTHON"])
+        for name in _EXECUTOR_ENV:
+            if os.environ.get(name):
+                builder = builder.config(f"spark.executorEnv.{name}", os.environ[name])
     return (
-        SparkSession.builder.master(f"local[{n}]")
-        .appName(app_name)
+        builder.appName(app_name)
         .config(map=JOB_SPARK_CONF)
         .config("spark.sql.shuffle.partitions", str(max(2, n * 2)))
         .config("spark.default.parallelism", str(max(2, n * 2)))
@@ -52,11 +71,11 @@ def get_spark(app_name: str = "cinema-metrics", cores: int | None = None):
     )
 
 
-def start_spark_async(app_name: str = "cinema-metrics") -> Future:
+def start_spark_async(app_name: str = "cinema-metrics", master: str | None = None) -> Future:
     """Start the local session on a thread: JVM start-up (5-8 s) overlaps the driver's own
     work (dimensions, POS discovery) instead of adding to it. `.result()` gives the session
     or raises what get_spark raised."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spark-start")
-    future = pool.submit(get_spark, app_name)
+    future = pool.submit(get_spark, app_name, None, master)
     pool.shutdown(wait=False)
     return future

@@ -58,16 +58,13 @@ def test_one_run_counts(one_run):
     assert report["lines_accepted"] + report["lines_quarantined"] == report["lines_read"]
 
 
-@pytest.mark.parametrize("ship_content", [False, True])
-def test_spark_tasks_parse_like_the_driver(spark, tmp_path, one_run, monkeypatch, ship_content):
-    """Small runs parse in the driver process; big ones in Spark tasks (reading the files, or
-    bytes the driver ships when executors cannot see its disk). Same tables, same report."""
+def test_spark_tasks_parse_like_the_driver(spark, tmp_path, one_run, monkeypatch):
+    """Small runs parse in the driver process; big ones in Spark tasks, which read the POS
+    objects and write their staged and accepted lines through the store. Same tables, same report."""
     want, want_report = one_run
     monkeypatch.setattr(read, "_IN_DRIVER", -1)  # every run is "big"
     write_snapshot(tmp_path / "src", ALL)
-    report = run_job(
-        tmp_path / "src", tmp_path / "out", spark=spark, progress=False, ship_content=ship_content
-    )
+    report = run_job(tmp_path / "src", tmp_path / "out", spark=spark, progress=False)
     assert tables(tmp_path / "out") == want
     for key in ("lines_read", "lines_accepted", "quarantined_by_reason", "tables"):
         assert report[key] == want_report[key]
@@ -124,17 +121,21 @@ def test_killed_run_leftovers_are_ignored(spark, tmp_path):
     src = tmp_path / "src"
     write_snapshot(src, scenario.POS)
     state = tmp_path / "out" / "_state"
-    # what a run killed before its commit leaves: a run folder and a quarantine file
-    (state / "runs" / "20260101T000000-dead" / "lines" / "pd=2026-03-06").mkdir(parents=True)
-    (state / "runs" / "20260101T000000-dead" / "lines" / "pd=2026-03-06" / "x.parquet").write_bytes(b"junk")
-    (tmp_path / "out" / "quarantine").mkdir(parents=True)
-    (tmp_path / "out" / "quarantine" / "20260101T000000-dead.jsonl").write_text("{}\n")
+    # what a run killed before its commit leaves: its pending marker and staged objects
+    dead = state / "tmp" / "20260101T000000-dead"
+    (dead / "lines" / "pd=2026-03-06").mkdir(parents=True)
+    (dead / "lines" / "pd=2026-03-06" / "part-00000.parquet").write_bytes(b"junk")
+    (dead / "quarantine.jsonl").write_text("{}\n")
+    (state / "pending").mkdir(parents=True)
+    (state / "pending" / "20260101T000000-dead.json").write_text("{}")
     report = run_job(src, tmp_path / "out", spark=spark, progress=False)
     assert report["lines_accepted"] == 10
-    assert not (state / "runs" / "20260101T000000-dead").exists()
+    assert not dead.exists() and not list(state.glob("pending/*"))
     assert not list((tmp_path / "out" / "quarantine").glob("*dead*"))
+    assert not list(state.glob("lines/*/*dead*")), "nothing of the killed run reached lines/"
     # the metric output vanished (e.g. deleted by hand): the next run rebuilds it from the state
     shutil.rmtree(tmp_path / "out" / "metrics")
+    (tmp_path / "out" / "run_report.json").unlink()
     rebuilt = run_job(src, tmp_path / "out", spark=spark, progress=False)
     assert rebuilt["full_recompute"] is True
     assert rebuilt["tables"] == report["tables"]

@@ -1,4 +1,8 @@
-"""`cinema-metrics run`: one run of the metrics job on local Spark (CONTRACT.md 5)."""
+"""`cinema-metrics run`: one run of the metrics job (CONTRACT.md 5).
+
+--output and --state take folders or s3://bucket/prefix URIs (the same layout under either);
+--pos-s3 reads the POS objects in place; --spark-master runs the Spark side on a cluster.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,38 @@ import sys
 from pathlib import Path
 
 from cinema_metrics.errors import CliError
+from cinema_metrics.storage import is_s3
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sources", type=Path, help="snapshot folder (ecr/, crm/, pos/)")
     p.add_argument(
-        "--output", type=Path, required=True, help="output folder (metrics/, quarantine/, run_report.json)"
+        "--output",
+        required=True,
+        help="output folder or s3://bucket/prefix (metrics/, quarantine/, run_report.json)",
     )
-    p.add_argument("--state", type=Path, help="state folder (default: <output>/_state)")
+    p.add_argument("--state", help="state folder or s3://bucket/prefix (default: <output>/_state)")
     p.add_argument(
         "--mysql", metavar="URL", help="read ECR/CRM from MySQL (mysql://user:pass@host:port) instead of CSVs"
     )
     p.add_argument(
-        "--pos-s3", metavar="S3_URL", help="read POS files from s3://bucket/prefix/ instead of <sources>/pos"
+        "--pos-s3",
+        metavar="S3_URL",
+        help="read POS objects in place under s3://bucket/prefix/ (not <sources>/pos)",
     )
-    p.add_argument("--aws-endpoint", metavar="URL", help="S3 endpoint URL (e.g. the local moto server)")
+    p.add_argument(
+        "--pos-queue", metavar="URL", help="SQS queue of the POS prefix's S3 events: read only what arrived"
+    )
+    p.add_argument("--reconcile", action="store_true", help="list the whole POS prefix even with --pos-queue")
+    p.add_argument(
+        "--keys-table", metavar="NAME", help="DynamoDB table of accepted line keys (rule 11) for S3 state"
+    )
+    p.add_argument(
+        "--aws-endpoint", metavar="URL", help="endpoint URL for S3, SQS, DynamoDB (the moto server)"
+    )
+    p.add_argument(
+        "--spark-master", metavar="URL", help="Spark master, e.g. spark://host:7077 (default local)"
+    )
     p.add_argument(
         "--dynamodb", action="store_true", help="also write the changed rows to DynamoDB (default AWS chain)"
     )
@@ -33,33 +54,36 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cinema_metrics.job.runner import DynamoTarget, run_job
+    from cinema_metrics.job.config import DynamoTarget, RunConfig
+    from cinema_metrics.job.runner import run as run_job
 
     if args.sources is None and (args.mysql is None or args.pos_s3 is None):
         raise CliError("--sources DIR is required unless both --mysql and --pos-s3 are given")
     if args.sources is not None and not args.sources.is_dir():
         raise CliError(f"--sources {args.sources}: not a folder")
-    pos_root = None
-    if args.pos_s3:
-        from cinema_metrics.sources import sync_s3_pos
-
-        cache = (args.state or args.output / "_state") / "pos-cache"
-        pos_root = sync_s3_pos(args.pos_s3, cache, args.aws_endpoint)
+    if args.pos_s3 and not is_s3(args.pos_s3):
+        raise CliError(f"--pos-s3 {args.pos_s3!r}: expected s3://bucket/prefix/")
     dynamo = None
     if args.dynamodb or args.dynamodb_endpoint:
         from cinema_metrics.job.dynamodb import make_client
 
-        dynamo = DynamoTarget(make_client(args.dynamodb_endpoint), args.table_prefix)
-    report = run_job(
-        args.sources,
-        args.output,
-        args.state,
-        dynamodb=dynamo,
-        progress=not args.quiet,
+        dynamo = DynamoTarget(make_client(args.dynamodb_endpoint or args.aws_endpoint), args.table_prefix)
+    cfg = RunConfig(
+        output=args.output,
+        state=args.state,
+        sources=args.sources,
         mysql_url=args.mysql,
-        pos_root=pos_root,
+        pos=args.pos_s3,
+        pos_queue_url=args.pos_queue,
+        keys_table=args.keys_table,
+        aws_endpoint=args.aws_endpoint,
+        dynamodb=dynamo,
+        spark_master=args.spark_master,
+        reconcile=args.reconcile,
         recompute_all=args.recompute_all,
+        progress=not args.quiet,
     )
+    report = run_job(cfg)
     summary = {k: report[k] for k in ("lines_read", "lines_accepted", "lines_quarantined", "files_read")}
     print(json.dumps(summary), file=sys.stderr)
     return 0

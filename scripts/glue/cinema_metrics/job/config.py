@@ -33,6 +33,7 @@ class RunConfig:
     dynamodb: DynamoTarget | None = None  # also write the changed metric rows to DynamoDB
     spark_master: str | None = None  # e.g. spark://host:7077; default local[*]
     dimensions: Any = None  # already-loaded Dimensions (the Glue entry reads the catalog)
+    reconcile: bool = False  # list the whole POS prefix even when a queue is given
     recompute_all: bool = False
     progress: bool = True
 

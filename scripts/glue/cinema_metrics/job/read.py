@@ -11,17 +11,17 @@ stage. This is the only Python code that runs per line.
 
 from __future__ import annotations
 
-import os
-import uuid
+import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 
 from cinema_metrics.job import parse
+from cinema_metrics.storage import Store, StoreSpec, parallel_map
 
 _TYPES = {
     "file_idx": pa.int32(),
@@ -89,7 +89,8 @@ LINES_SCHEMA = CANDIDATE_SCHEMA.remove(CANDIDATE_SCHEMA.get_field_index("file_id
 KEYS_SCHEMA = pa.schema([("transaction_id", pa.string()), ("line_no", pa.int32())])
 MEMBERS_SCHEMA = pa.schema([("customer_id", pa.int64()), ("site_id", pa.int32()), ("day", pa.int32())])
 
-# One row per reason with its count, one per (pd, sale_date) the candidates touch.
+# One row per reason with its count, one per (pd, sale_date) the candidates touch, one per
+# file with its sha256 (n = 1 when it was parsed, 0 when its content was already processed).
 SUMMARY_SCHEMA = pa.schema(
     [
         ("reason", pa.string()),
@@ -97,8 +98,13 @@ SUMMARY_SCHEMA = pa.schema(
         ("sale_date", pa.int32()),
         ("member", pa.bool_()),
         ("n", pa.int64()),
+        ("file_idx", pa.int32()),
+        ("sha256", pa.string()),
     ]
 )
+# Where a parse task finds a file: (file_idx, source_file, name under the POS root, sha256
+# already processed for that path or "").
+FileSpec = tuple[int, str, str, str]
 REJECTED = "rejected"
 _BATCH = 50_000
 _IN_DRIVER = 32 << 20  # bytes of POS files parsed in the driver process (see stage_files)
@@ -115,16 +121,14 @@ def rows_to_batch(rows: Sequence[tuple], schema: pa.Schema, idx: Sequence[int]) 
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-class _StagedFile:
-    """One task's Parquet file, written batch by batch, renamed into place when complete
-    (a retried task replaces it: files are named by the task's partition)."""
+class _Staged:
+    """One task's staged Parquet object, built batch by batch, written whole when complete
+    (one PUT: a retried task replaces it, objects are named by the task's partition)."""
 
-    def __init__(self, folder: Path, part: int, schema: pa.Schema, idx: Sequence[int]) -> None:
-        self.path = folder / f"part-{part:05d}.parquet"
-        self.tmp = folder / f".part-{part:05d}.{uuid.uuid4().hex[:8]}.tmp"
-        self.schema, self.idx = schema, idx
+    def __init__(self, store: Store, rel: str, schema: pa.Schema, idx: Sequence[int]) -> None:
+        self.store, self.rel, self.schema, self.idx = store, rel, schema, idx
         self.rows: list[tuple] = []
-        self.writer: pq.ParquetWriter | None = None
+        self.batches: list[pa.RecordBatch] = []
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
@@ -132,36 +136,46 @@ class _StagedFile:
             self.flush()
 
     def flush(self) -> None:
-        if not self.rows:
-            return
-        if self.writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(self.tmp, self.schema)
-        self.writer.write_batch(rows_to_batch(self.rows, self.schema, self.idx))
-        self.rows = []
+        if self.rows:
+            self.batches.append(rows_to_batch(self.rows, self.schema, self.idx))
+            self.rows = []
 
-    def close(self) -> None:
+    def close(self) -> bool:
         self.flush()
-        if self.writer is not None:
-            self.writer.close()
-            os.replace(self.tmp, self.path)
+        if not self.batches:
+            return False
+        self.store.write_parquet(self.rel, pa.Table.from_batches(self.batches, self.schema))
+        return True
 
 
 def stage_batches(
-    batches: Iterator[pa.RecordBatch], ctx: parse.Context, staging: Path, part: int
+    batches: Iterator[pa.RecordBatch],
+    ctx: parse.Context,
+    pos: StoreSpec,
+    state: StoreSpec,
+    staging: str,
+    part: int,
 ) -> Iterator[pa.RecordBatch]:
-    """mapInArrow body: input rows (file_idx, source_file, path | content); writes the task's
-    staged files and yields its summary (SUMMARY_SCHEMA)."""
-    cand = _StagedFile(staging / CANDIDATES, part, CANDIDATE_SCHEMA, _CAND_IDX)
-    rej = _StagedFile(staging / REJECTED, part, REJECTED_SCHEMA, _REJ_IDX)
+    """mapInArrow body (and the driver's, for a small run): input rows are FileSpecs; reads each
+    file from the POS store, skips one whose sha256 is already processed, parses the others,
+    writes the task's staged objects under `staging` in the state store, yields its summary."""
+    pos_store, state_store = Store.open(pos), Store.open(state)
+    cand = _Staged(state_store, f"{staging}{CANDIDATES}/part-{part:05d}.parquet", CANDIDATE_SCHEMA, _CAND_IDX)
+    rej = _Staged(state_store, f"{staging}{REJECTED}/part-{part:05d}.parquet", REJECTED_SCHEMA, _REJ_IDX)
     reasons: Counter[str] = Counter()
     touched: dict[tuple[int, int], list] = {}  # (pd, sale_date) -> [lines, member admission seen]
+    files: list[tuple[int, str, int]] = []
     for batch in batches:
         d = batch.to_pydict()
-        contents = d.get("content") or [None] * batch.num_rows
-        paths = d.get("path") or [None] * batch.num_rows
-        for idx, rel, path, content in zip(d["file_idx"], d["source_file"], paths, contents, strict=True):
-            data = content if content is not None else Path(path).read_bytes()
+        names = d["name"]
+        contents = parallel_map(pos_store.get, names)  # a few requests in flight, not one
+        for idx, rel, data, old in zip(d["file_idx"], d["source_file"], contents, d["old_sha"], strict=True):
+            if data is None:
+                raise FileNotFoundError(f"{pos_store.uri}: {rel} vanished while the run read it")
+            digest = hashlib.sha256(data).hexdigest()
+            files.append((idx, digest, int(digest != old)))
+            if digest == old:
+                continue  # same path, same content: a re-upload changes nothing (CONTRACT.md 4)
             for row in parse.parse_file(idx, rel, data, ctx):
                 if row[3] is not None:
                     rej.add(row)
@@ -177,87 +191,165 @@ def stage_batches(
                     t[1] = True
     cand.close()
     rej.close()
-    summary = [(r, None, None, None, n) for r, n in reasons.items()]
-    summary += [(None, p, s, m, n) for (p, s), (n, m) in touched.items()]
-    cols = list(zip(*summary, strict=True)) if summary else [()] * 5
+    summary = [(r, None, None, None, n, None, None) for r, n in reasons.items()]
+    summary += [(None, p, s, m, n, None, None) for (p, s), (n, m) in touched.items()]
+    summary += [(None, None, None, None, n, i, h) for i, h, n in files]
+    cols = list(zip(*summary, strict=True)) if summary else [()] * len(SUMMARY_SCHEMA)
     yield pa.RecordBatch.from_arrays(
-        [
-            pa.array(cols[0], pa.string()),
-            pa.array(cols[1], pa.int32()),
-            pa.array(cols[2], pa.int32()),
-            pa.array(cols[3], pa.bool_()),
-            pa.array(cols[4], pa.int64()),
-        ],
-        names=["reason", "pd", "sale_date", "member", "n"],
+        [pa.array(c, f.type) for c, f in zip(cols, SUMMARY_SCHEMA, strict=True)], schema=SUMMARY_SCHEMA
     )
 
 
-def balanced_slices(files: Sequence[tuple[int, str, str, int]], slices: int) -> list[tuple[int, str, str]]:
-    """Order (idx, relpath, path, size) so contiguous slices carry similar byte counts."""
-    buckets: list[list[tuple[int, str, str]]] = [[] for _ in range(slices)]
+def balanced_slices(files: Sequence[tuple[FileSpec, int]], slices: int) -> list[FileSpec]:
+    """Order (FileSpec, size) so contiguous slices carry similar byte counts."""
+    buckets: list[list[FileSpec]] = [[] for _ in range(slices)]
     loads = [0] * slices
-    for idx, rel, path, size in sorted(files, key=lambda f: -f[3]):
+    for spec, size in sorted(files, key=lambda f: -f[1]):
         i = loads.index(min(loads))
-        buckets[i].append((idx, rel, path))
+        buckets[i].append(spec)
         loads[i] += size
     return [row for b in buckets for row in b]
 
 
-def _input_schema(name: str, kind: pa.DataType):
+def _input_schema():
     from pyspark.sql import types as T
 
-    last = T.BinaryType() if kind == pa.binary() else T.StringType()
-    base = spark_schema(pa.schema([("file_idx", pa.int32()), ("source_file", pa.string())]))
-    return base.add(name, last)
+    return T.StructType(
+        [
+            T.StructField("file_idx", T.IntegerType()),
+            T.StructField("source_file", T.StringType()),
+            T.StructField("name", T.StringType()),
+            T.StructField("old_sha", T.StringType()),
+        ]
+    )
+
+
+def driver_parse_bytes() -> int:
+    import os
+
+    return int(os.environ.get("CM_DRIVER_PARSE_BYTES", _IN_DRIVER))
 
 
 def stage_files(
     session: Callable[[], Any],
-    files: Sequence[tuple[int, str, str, int]],
+    files: Sequence[tuple[FileSpec, int]],
     ctx: parse.Context,
-    staging: Path,
-    ship_content: bool = False,
+    pos: StoreSpec,
+    state: StoreSpec,
+    staging: str,
 ) -> list[tuple]:
-    """Parse the given local files (idx, relpath, path, size) into `staging` (CANDIDATES/,
-    REJECTED/); return the summary rows (SUMMARY_SCHEMA).
+    """Parse the given POS objects ((FileSpec, size)) into `staging` (CANDIDATES/, REJECTED/ in
+    the state store); return the summary rows (SUMMARY_SCHEMA).
 
-    Up to _IN_DRIVER bytes (an every-2-hours increment is ~2 MB) the driver runs the same
+    Up to driver_parse_bytes() (an every-2-hours increment is ~2 MB) the driver runs the same
     stage_batches itself: no Spark task, no context broadcast, no Python worker, and no wait
-    for the session (still starting). Beyond, the files fan out to Spark tasks. session:
-    returns the Spark session. ship_content: the driver reads the bytes and ships them to
-    the tasks (a cluster whose executors cannot see the driver's disk, e.g. Glue workers)."""
-    total = sum(f[3] for f in files)
-    if total <= _IN_DRIVER:
-        batch = pa.RecordBatch.from_pydict(
-            {
-                "file_idx": [f[0] for f in files],
-                "source_file": [f[1] for f in files],
-                "path": [f[2] for f in files],
-            }
+    for the session (still starting). Beyond, the files fan out to Spark tasks, which read the
+    objects themselves: nothing passes through the driver's disk or memory."""
+    total = sum(size for _f, size in files)
+    if total <= driver_parse_bytes():
+        cols = list(zip(*(f for f, _size in files), strict=True))
+        batch = pa.RecordBatch.from_arrays(
+            [pa.array(cols[0], pa.int32()), *(pa.array(c, pa.string()) for c in cols[1:])],
+            names=["file_idx", "source_file", "name", "old_sha"],
         )
-        out = list(stage_batches(iter([batch]), ctx, staging, 0))
+        out = list(stage_batches(iter([batch]), ctx, pos, state, staging, 0))
         return [row for b in out for row in zip(*(c.to_pylist() for c in b.columns), strict=True)]
     spark = session()
     cores = spark.sparkContext.defaultParallelism
     slices = max(1, min(len(files), max(cores * 2, total // (48 << 20))))
     ordered = balanced_slices(files, slices)
-    if ship_content:
-        rows = [(i, rel, bytearray(Path(p).read_bytes())) for i, rel, p in ordered]
-        frame = spark.createDataFrame(
-            spark.sparkContext.parallelize(rows, slices), _input_schema("content", pa.binary())
-        )
-    else:
-        rdd = spark.sparkContext.parallelize(ordered, slices)
-        frame = spark.createDataFrame(rdd, _input_schema("path", pa.string()))
-    folder = str(staging)
+    frame = spark.createDataFrame(spark.sparkContext.parallelize(ordered, slices), _input_schema())
     ctx_bc = spark.sparkContext.broadcast(ctx)
 
     def run(batches):
         from pyspark import TaskContext
 
-        return stage_batches(batches, ctx_bc.value, Path(folder), TaskContext.get().partitionId())
+        return stage_batches(batches, ctx_bc.value, pos, state, staging, TaskContext.get().partitionId())
 
     try:
         return [tuple(r) for r in frame.mapInArrow(run, spark_schema(SUMMARY_SCHEMA)).collect()]
     finally:
         ctx_bc.unpersist()
+
+
+# ---------------------------------------------------------------- accepted lines
+
+
+def member_days_arrow(lines: pa.Table) -> pa.Table:
+    """Distinct (customer_id, site_id, day) of member admissions (aggregate.member_days in Arrow)."""
+    cond = pc.and_(
+        pc.and_(pc.equal(lines["item_type"], "ticket"), pc.greater(lines["quantity"], 0)),
+        pc.fill_null(lines["is_member"], False),
+    )
+    m = lines.filter(cond)
+    days = pc.cast(pc.cast(m["session_date"], pa.int32()), pa.int32())
+    t = pa.table(
+        {"customer_id": pc.cast(m["customer_id"], pa.int64()), "site_id": m["site_id"], "day": days},
+        schema=MEMBERS_SCHEMA,
+    )
+    return t.group_by(list(MEMBERS_SCHEMA.names)).aggregate([])
+
+
+def write_accepted(
+    state: StoreSpec, out: str, cand_rel: str, part: int, drop: set[tuple[int, int]]
+) -> list[tuple[str, str, int]]:
+    """One staged candidates object -> the run's accepted lines by pd, its keys and member days,
+    under `out` (tmp/<run>/) in the state store. `drop`: (file_idx, line_number) of rule 11's
+    duplicates. Returns (kind, rel, rows) of what it wrote. Runs in the driver or in a task."""
+    store = Store.open(state)
+    cand = store.read_parquet(cand_rel, CANDIDATE_SCHEMA)
+    if cand is None or cand.num_rows == 0:
+        return []
+    if drop:
+        pos = list(zip(cand["file_idx"].to_pylist(), cand["line_number"].to_pylist(), strict=True))
+        cand = cand.filter(pa.array([p not in drop for p in pos], pa.bool_()))
+    written: list[tuple[str, str, int]] = []
+    if cand.num_rows == 0:
+        return written
+    lines = cand.select(list(LINES_SCHEMA.names))
+    pds = pc.cast(lines["pd"], pa.int32())
+    for pd_day in pc.unique(pds).to_pylist():
+        rows = lines.filter(pc.equal(pds, pd_day))
+        iso = (parse.EPOCH_DATE + dt.timedelta(days=pd_day)).isoformat()
+        rel = f"{out}lines/pd={iso}/part-{part:05d}.parquet"
+        store.write_parquet(rel, rows)
+        written.append(("lines", rel, rows.num_rows))
+    keys = lines.select(list(KEYS_SCHEMA.names))
+    rel = f"{out}keys/part-{part:05d}.parquet"
+    store.write_parquet(rel, keys)
+    written.append(("keys", rel, keys.num_rows))
+    members = member_days_arrow(lines)
+    if members.num_rows:
+        months = pc.strftime(pc.cast(pc.cast(members["day"], pa.int32()), pa.date32()), "%Y-%m")
+        for month in pc.unique(months).to_pylist():
+            rows = members.filter(pc.equal(months, month))
+            rel = f"{out}members/month={month}/part-{part:05d}.parquet"
+            store.write_parquet(rel, rows)
+            written.append(("members", rel, rows.num_rows))
+    return written
+
+
+def read_objects(spark, state: StoreSpec, rels: Sequence[str], schema: pa.Schema, drop: Sequence[str] = ()):
+    """A Spark DataFrame of Parquet objects in the state store, read by the tasks themselves
+    (through the store: s3:// on Glue and on the emulator, a folder locally)."""
+    out_schema = pa.schema([f for f in schema if f.name not in drop])
+    if not rels:
+        return spark.createDataFrame([], spark_schema(out_schema))
+    from cinema_metrics.storage import iter_batches
+
+    names = list(out_schema.names)
+    slices = max(1, min(len(rels), spark.sparkContext.defaultParallelism * 2))
+
+    def run(batches):
+        for b in batches:
+            for rel in b.column(0).to_pylist():
+                for rb in iter_batches(Store.open(state), [rel], schema):
+                    yield rb.select(names) if drop else rb
+
+    from pyspark.sql import types as T
+
+    frame = spark.createDataFrame(
+        spark.sparkContext.parallelize([(r,) for r in rels], slices),
+        T.StructType([T.StructField("rel", T.StringType())]),
+    )
+    return frame.mapInArrow(run, spark_schema(out_schema))

@@ -1,34 +1,39 @@
 """One run of the metrics job (CONTRACT.md 4): read new POS files, validate, quarantine,
 append accepted lines to the state, recompute the metric rows they touch, write the sinks.
 
-Order of effects (crash safety): dimension validation (fatal, nothing written) -> clean
-what killed runs left -> run folder (lines, staging) -> quarantine file named by the run
--> metric partitions (atomic per-file replace) -> DynamoDB -> run_report.json -> manifest
-(atomic replace, the commit). A run killed before the commit is repeated by the next run,
-which recomputes a superset of the same rows, so nothing is lost or doubled.
+Every byte goes through a Store (storage.py): the state and the outputs are folders or S3
+prefixes alike, and Spark tasks open them themselves (no task touches a driver path).
+Order of effects (crash safety, job/state.py): dimension validation (fatal, nothing
+written) -> finish the last committed run's apply if it was cut short, delete what killed
+runs staged -> stage everything under tmp/<run>/ (parsed lines, accepted lines, indexes,
+metric months, quarantine, changed rows) -> commit record -> HEAD (the commit) -> apply
+(copy into place, files index, curated months, quarantine, DynamoDB, run_report.json) ->
+HEAD applied. A run killed before HEAD is repeated whole by the next run; one killed after
+it is applied again. Nothing is lost or doubled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cinema_metrics import contract
-from cinema_metrics.job import read
+from cinema_metrics.job import read, sinks
 from cinema_metrics.job import state as st
-from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate, member_days
+from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
+from cinema_metrics.job.config import DynamoTarget, RunConfig
+from cinema_metrics.job.discover import Candidate, discover
+from cinema_metrics.job.keys import KeyIndex, key_index
 from cinema_metrics.job.parse import COLUMNS, EPOCH_DATE, Context, raw_lines
 from cinema_metrics.job.tables import (
     TABLES,
@@ -40,19 +45,15 @@ from cinema_metrics.job.tables import (
     finish_film_weekly,
     week_start,
 )
-from cinema_metrics.sources import Dimensions, PosFile, discover_pos, load_dimensions
+from cinema_metrics.sources import Dimensions, load_dimensions
+from cinema_metrics.storage import Store, parallel_map
 
 # An accepted line: the parser's columns less the file index and the quarantine ones.
 LINE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file_idx", "reason", "raw"))
 _MAX_US = 2**63 - 1
 
 
-@dataclass
-class DynamoTarget:
-    """Where the changed rows go: a boto3 DynamoDB client and the table-name prefix."""
-
-    client: Any
-    prefix: str = ""
+__all__ = ["DynamoTarget", "RunConfig", "run", "run_job"]
 
 
 class Progress:
@@ -101,68 +102,21 @@ def build_context(dims: Dimensions, dimf: DimFrames) -> Context:
     return Context(sites=sites, showtimes=showtimes, members=members)
 
 
-def _write_quarantine(rows, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tmp.open("w", encoding="utf-8") as f:
-        for r in rows:
-            rec = {"source_file": r[0], "line_number": r[1], "reason": r[2], "raw": r[3]}
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
-
-
-def _write_indexes(lines, rdir: Path) -> None:
-    """Two small per-run indexes next to the lines, so later runs need not scan a year of lines:
-    keys/ (transaction_id, line_no) for rule 11, members/ (customer_id, site_id, day) for
-    unique/returning members; written to a temp folder, then renamed."""
-    for kind, frame in (("keys", lines.select("transaction_id", "line_no")), ("members", member_days(lines))):
-        tmp = rdir / f".{kind}.tmp"
-        frame.write.mode("overwrite").parquet(str(tmp))
-        shutil.rmtree(rdir / kind, ignore_errors=True)
-        os.replace(tmp, rdir / kind)
-
-
-def ensure_indexes(session: Callable[[], Any], state: Path, m: st.Manifest) -> int:
-    """Build the indexes of committed runs that lack them (state written before they existed)."""
-    built = 0
-    for r in m.runs:
-        rdir = st.run_dir(state, r["id"])
-        if not r["partitions"] or ((rdir / "keys").is_dir() and (rdir / "members").is_dir()):
-            continue
-        paths = [str(rdir / "lines" / f"pd={p}") for p in r["partitions"]]
-        existing = [p for p in paths if Path(p).is_dir()]
-        lines = read.read_parquet(session(), read.LINES_SCHEMA, *existing, drop=("pd",))
-        _write_indexes(lines, rdir)
-        built += 1
-    return built
-
-
-def _duplicates(candidates: Path, prior_paths: list[str]) -> list[tuple[int, int]]:
+def _duplicates(cand: pa.Table, index: KeyIndex) -> list[tuple[int, int]]:
     """(file_idx, line_number) of the candidate lines that rule 11 quarantines.
 
-    Arrow on the driver, not Spark: only four small columns are read, and the common case
-    (few duplicates) needs a hash count of this run's keys and a filtered scan of the
-    earlier runs' key indexes; as Spark jobs those cost an increment ~4 s of start-up.
-    The rows behind the suspect keys are then ordered and the first copy by (file, line)
-    is kept.
+    Arrow on the driver: a hash count of this run's keys finds copies within the run, the
+    key index answers for earlier runs (only this run's keys are asked). Among the rows
+    behind a suspect key the first copy by (file, line) is kept, unless an earlier run has it.
     """
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
     keys = ["transaction_id", "line_no"]
-    cand = ds.dataset(str(candidates), format="parquet").to_table(columns=[*keys, "file_idx", "line_number"])
     counts = cand.group_by(keys).aggregate([([], "count_all")])
     suspects = counts.filter(pc.greater(counts["count_all"], 1)).select(keys)
-    seen_before: set[tuple[str, int]] = set()
-    folders = [p for p in prior_paths if Path(p).is_dir()]
-    if folders:
-        prior = ds.dataset([ds.dataset(p, format="parquet") for p in folders])
-        txns = pc.unique(counts["transaction_id"])
-        hits = prior.to_table(columns=keys, filter=pc.field("transaction_id").isin(txns))
-        hits = hits.join(counts.select(keys), keys, join_type="left semi")
-        seen_before = set(zip(*(hits[k].to_pylist() for k in keys), strict=True))
-        if seen_before:
-            suspects = pa.concat_tables([suspects, hits.select(keys)])
+    seen_before = index.seen(counts.select(keys))
+    if seen_before:
+        t, n = zip(*seen_before, strict=True)
+        prior = pa.table({"transaction_id": pa.array(t, pa.string()), "line_no": pa.array(n, pa.int32())})
+        suspects = pa.concat_tables([suspects, prior])
     if suspects.num_rows == 0:
         return []
     rows = cand.join(suspects.group_by(keys).aggregate([]), keys, join_type="left semi")
@@ -179,37 +133,58 @@ def _duplicates(candidates: Path, prior_paths: list[str]) -> list[tuple[int, int
     )
 
 
+class Staged:
+    """What a run stages under tmp/<run>/ before its commit, and where apply puts it."""
+
+    def __init__(self, run_id: str):
+        self.run_id = run_id
+        self.record = st.Commit(run_id)
+        self.keys: list[str] = []
+
+    def lines(self, written: list[tuple[str, str, int]]) -> list[str]:
+        """Stage the accepted-line objects; return the line objects (this run's part of lines/)."""
+        out = []
+        for kind, rel, _rows in written:
+            name = rel.rsplit("/", 1)[1]
+            folder = rel[len(st.tmp(self.run_id)) :].rsplit("/", 1)[0]
+            if kind == "keys":
+                self.keys.append(rel)
+                continue
+            self.record.copies.append([rel, f"{folder}/{self.run_id}-{name}"])
+            if kind == "lines":
+                out.append(rel)
+        return out
+
+
 def _parse_and_dedupe(
     session: Callable[[], Any],
-    files: list[PosFile],
+    todo: list[Candidate],
     ctx: Context,
-    m: st.Manifest,
-    state: Path,
-    run_id: str,
-    prog,
-    ship_content: bool = False,
+    pos: Store,
+    state: Store,
+    index: KeyIndex,
+    staged: Staged,
+    prog: Progress,
 ):
-    """Parse new files, apply rule 11, write accepted lines under the run folder.
+    """Parse new files, apply rule 11, stage the accepted lines, keys and member days.
 
-    Returns (lines_read, accepted lines, reason counts, quarantine rows iterator factory,
-    partitions, new-line facts). Every pass after the parse reads the staged Parquet, so the
-    Python parse runs once.
-    """
-    from pyspark.sql import functions as F
-
-    rdir = st.run_dir(state, run_id)
-    staging = rdir / "parsed"
-    shutil.rmtree(staging, ignore_errors=True)
-    specs = [(i, f.relpath, f.path, os.stat(f.path).st_size) for i, f in enumerate(files)]
-    summary = read.stage_files(session, specs, ctx, staging, ship_content)
-    spark = session()
-    prog.step("parse+validate (rules 1-10)", f"{len(files)} files")
-    counts: dict[str | None, int] = {}
-    # Facts of the candidates, dropped duplicates included: a (rare) superset of what the
-    # accepted lines touch, so at worst a few more rows are recomputed, never fewer.
+    Returns (lines_read, accepted lines, reason counts, quarantine rows factory, files read
+    {relpath: sha256}, new-line facts)."""
+    run_id = staged.run_id
+    parsed = st.tmp(run_id, "parsed/")
+    specs = [((i, c.relpath, c.name, c.old_sha), c.size) for i, c in enumerate(todo)]
+    summary = read.stage_files(session, specs, ctx, pos.spec, state.spec, parsed)
+    counts: dict[str, int] = {}
     facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
+    shas: dict[int, str] = {}
     n_cand = 0
-    for reason, p, sd, member, n in summary:
+    read_idx: set[int] = set()
+    for reason, p, sd, member, n, idx, sha in summary:
+        if sha is not None:
+            shas[idx] = sha
+            if n:
+                read_idx.add(idx)
+            continue
         if reason is not None:
             counts[reason] = counts.get(reason, 0) + n
             continue
@@ -220,40 +195,41 @@ def _parse_and_dedupe(
         facts["days"].update((p, sd))
         if member:
             facts["member_days"].add(p)
+    prog.step("parse+validate (rules 1-10)", f"{len(read_idx)} of {len(todo)} files read")
     lines_read = n_cand + sum(counts.values())
-    cand = read.read_parquet(spark, read.CANDIDATE_SCHEMA, str(staging / read.CANDIDATES)) if n_cand else None
-    prior = st.index_paths(state, m, None, "keys")
-    dup_at = _duplicates(staging / read.CANDIDATES, prior) if n_cand else []
-    n_dups = len(dup_at)
-    lines_dir = rdir / "lines"
-    if cand is not None:
-        accepted = cand
-        if n_dups:
-            dups = spark.createDataFrame(dup_at, "file_idx int, line_number int")
-            accepted = cand.join(F.broadcast(dups), ["file_idx", "line_number"], "left_anti")
-        # No shuffle: each task writes its rows into the pd= folders it holds (the writer sorts locally).
-        accepted.select(*LINE_COLUMNS).write.mode("overwrite").partitionBy("pd").parquet(str(lines_dir))
-    prog.step("duplicates + state append", f"{n_dups} duplicate lines")
-    partitions = sorted(p.name[3:] for p in lines_dir.glob("pd=*")) if lines_dir.is_dir() else []
-    if partitions:
-        _write_indexes(read.read_parquet(spark, read.LINES_SCHEMA, str(lines_dir)), rdir)
-    if n_dups:
-        counts["duplicate_line"] = n_dups
+    cand_rels = [r for r, _s, _t in state.list(f"{parsed}{read.CANDIDATES}/")]
+    dup_at: list[tuple[int, int]] = []
+    line_rels: list[str] = []
+    if n_cand:
+        keys = state.read_parquets(cand_rels, read.CANDIDATE_SCHEMA).select(
+            ["transaction_id", "line_no", "file_idx", "line_number"]
+        )
+        dup_at = _duplicates(keys, index)
+        drop = set(dup_at)
+        out = st.tmp(run_id)
+        jobs = [(rel, int(rel.rsplit("-", 1)[1].split(".")[0])) for rel in cand_rels]
+        if len(jobs) <= 1:
+            written = [w for rel, part in jobs for w in read.write_accepted(state.spec, out, rel, part, drop)]
+        else:  # a backfill: each task reads one staged object and writes its lines itself
+            spark = session()
+            spec = state.spec
+            rdd = spark.sparkContext.parallelize(jobs, len(jobs))
+            written = rdd.flatMap(lambda j: read.write_accepted(spec, out, j[0], j[1], drop)).collect()
+        line_rels = staged.lines(written)
+    prog.step("duplicates + stage lines", f"{len(dup_at)} duplicate lines")
+    if dup_at:
+        counts["duplicate_line"] = len(dup_at)
     accepted_n = lines_read - sum(counts.values())
 
     def quarantine_rows():
-        import pyarrow.parquet as pq
-
         cols = list(read.REJECTED_SCHEMA.names)
-        rejected = staging / read.REJECTED
-        q = (
-            pq.read_table(rejected, schema=read.REJECTED_SCHEMA).to_pandas()
-            if rejected.is_dir()
-            else pd.DataFrame(columns=cols)
-        )
-        if n_dups:
+        rej_rels = [r for r, _s, _t in state.list(f"{parsed}{read.REJECTED}/")]
+        q = state.read_parquets(rej_rels, read.REJECTED_SCHEMA).to_pandas()
+        if q.empty:
+            q = pd.DataFrame(columns=cols)
+        if dup_at:
             d = pd.DataFrame(dup_at, columns=["file_idx", "line_number"])
-            d["source_file"] = [files[i].relpath for i in d["file_idx"]]
+            d["source_file"] = [todo[i].relpath for i in d["file_idx"]]
             d["reason"] = "duplicate_line"
             d["raw"] = None
             q = pd.concat([q, d[cols]], ignore_index=True)
@@ -263,11 +239,279 @@ def _parse_and_dedupe(
             if not isinstance(raw, str):
                 # a duplicate: its text was not kept, read it again (rows come file by file)
                 if cached[0] != idx:
-                    cached = (idx, dict(raw_lines(rel, files[idx].local.read_bytes())))
+                    cached = (idx, dict(raw_lines(rel, pos.get(todo[idx].name) or b"")))
                 raw = cached[1].get(n, "")
             yield rel, int(n), reason, raw
 
-    return lines_read, accepted_n, counts, quarantine_rows, partitions, facts
+    files = {todo[i].relpath: shas[i] for i in read_idx}
+    return lines_read, accepted_n, counts, quarantine_rows, files, shas, facts, line_rels
+
+
+def _quarantine_bytes(rows) -> bytes:
+    out = []
+    for r in rows:
+        rec = {"source_file": r[0], "line_number": r[1], "reason": r[2], "raw": r[3]}
+        out.append(json.dumps(rec, ensure_ascii=False) + "\n")
+    return "".join(out).encode("utf-8")
+
+
+def _folder_objects(state: Store, folders: list[str], staged: Staged, schema: pa.Schema) -> list[str]:
+    """The committed objects of those folders; a folder holding more than COMPACT_AT objects is
+    folded into one object staged by this run (apply swaps it in), so no folder grows with
+    the number of runs that wrote to it."""
+    listed = st.list_folders(state, folders)
+    out: list[str] = []
+    for folder, rels in listed.items():
+        if len(rels) > st.COMPACT_AT:
+            table = state.read_parquets(rels, schema)
+            if schema is read.MEMBERS_SCHEMA:
+                table = table.group_by(list(schema.names)).aggregate([])
+            tmp_rel = st.tmp(staged.run_id, f"compact/{folder}part.parquet")
+            state.write_parquet(tmp_rel, table)
+            staged.record.copies.append([tmp_rel, f"{folder}{staged.run_id}-compact.parquet"])
+            staged.record.deletes.extend(rels)
+            out.append(tmp_rel)
+        else:
+            out.extend(rels)
+    return out
+
+
+def run_job(sources: Path | str | None, output: Path | str, state: Path | str | None = None, **kw: Any):
+    """run() with the configuration as keywords (tests and scripts): RunConfig's fields."""
+    spark = kw.pop("spark", None)
+    cfg = RunConfig(
+        output=str(output),
+        state=None if state is None else str(state),
+        sources=None if sources is None else Path(sources),
+        **kw,
+    )
+    return run(cfg, spark=spark)
+
+
+def run(cfg: RunConfig, spark=None) -> dict[str, Any]:
+    """Run the job once; return the run report (also written to <output>/run_report.json)."""
+    prog = Progress(cfg.progress)
+    if spark is None:
+        from cinema_metrics.spark import start_spark_async
+
+        session = start_spark_async(master=cfg.spark_master).result  # waited for only where needed
+    else:
+        session = lambda: spark  # noqa: E731
+    output = Store(cfg.output, cfg.aws_endpoint)
+    state = Store(cfg.state_uri, cfg.aws_endpoint)
+    cache = None if state.s3 else Path(state.uri) / "cache" / "dimensions"
+    dims = cfg.dimensions or load_dimensions(cfg.sources, cfg.mysql_url, cache=cache)
+    dimf = dim_frames(dims)
+    ctx = build_context(dims, dimf)
+    prog.step("dimensions", f"{len(dimf.shows)} showtimes, {len(ctx.members)} members")
+
+    head = st.load_head(state)
+    if head is not None and not head.applied:
+        apply(state, output, head, st.load_commit(state, head), cfg)
+        prog.step("finish the last run's apply", head.run or "")
+    killed = st.clean_killed(state, head)
+    full = cfg.recompute_all or head is None or output.get("run_report.json") is None
+    head = head or st.Head()
+    run_id = st.new_run_id()
+    st.begin(state, run_id)
+    index = key_index(state, cfg.keys_table, cfg.aws_endpoint)
+    pos = Store(cfg.pos_uri, cfg.aws_endpoint) if cfg.pos_uri is not None else None
+    todo, inbox = (
+        discover(pos, state, run_id, cfg.pos_queue_url, cfg.aws_endpoint, cfg.reconcile or head.run is None)
+        if pos is not None
+        else ([], [])
+    )
+    prog.step("discover POS files", f"{len(todo)} new or changed, {len(killed)} killed runs cleaned")
+
+    staged = Staged(run_id)
+    staged.record.inbox = inbox
+    report: dict[str, Any] = {
+        "lines_read": 0,
+        "lines_accepted": 0,
+        "lines_quarantined": 0,
+        "quarantined_by_reason": {},
+        "files_read": 0,
+        "tables": {},
+        "run_id": run_id,
+    }
+    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
+    line_rels: list[str] = []
+    if todo:
+        assert pos is not None
+        lines_read, accepted_n, counts, qrows, files, shas, facts, line_rels = _parse_and_dedupe(
+            session, todo, ctx, pos, state, index, staged, prog
+        )
+        staged.record.files = {c.relpath: [shas[i], c.tag] for i, c in enumerate(todo) if i in shas}
+        report["files_read"] = len(files)
+        report["lines_read"] = lines_read
+        report["lines_accepted"] = accepted_n
+        report["lines_quarantined"] = lines_read - accepted_n
+        report["quarantined_by_reason"] = {r: counts[r] for r in contract.REASONS if counts.get(r)}
+        if report["lines_quarantined"]:
+            rel = st.tmp(run_id, "quarantine.jsonl")
+            state.put(rel, _quarantine_bytes(qrows()))
+            staged.record.outputs.append([rel, f"quarantine/{run_id}.jsonl"])
+        prog.step("quarantine", f"{report['lines_quarantined']} lines")
+
+    # ---- which metric rows this run touches
+    # days: business dates whose line metrics change (sale and session dates of the new lines).
+    # extra: later dates where only returning_members can change (a new member admission on E
+    # counts on E+1..E+30 at every site): recomputed from the small member-day index, no lines.
+    # weeks: film weeks of the new admissions; film_weekly needs every showtime of those weeks.
+    sale_range = {k: list(v) for k, v in head.sale_range.items()}
+    for p, (lo, hi) in facts["sale_range"].items():
+        old = sale_range.get(p)
+        sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
+    if full:
+        days = extra = weeks = wanted = None
+    else:
+        days = set(facts["days"])
+        extra = set()
+        for e in facts["member_days"]:
+            extra.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
+        extra -= days
+        weeks = {int(week_start(d)) for d in days}
+        need = set(days)
+        for w in weeks:
+            need.update(range(w, w + 7))
+        for p, (lo, hi) in sale_range.items():
+            a, b = _day(lo), _day(hi)
+            if any(a <= d <= b for d in days):
+                need.add(_day(p))
+        wanted = {_iso(d) for d in need}
+    counts_before = dict(head.tables)
+    tables_count = dict(head.tables)
+    if full or days:
+        spark = session()
+        if wanted is None:
+            folders = sorted({r.rsplit("/", 1)[0] + "/" for r, _s, _t in state.list("lines/")})
+        else:
+            folders = [st.lines_folder(p) for p in sorted(wanted)]
+        own = [r for r in line_rels if wanted is None or r.split("pd=", 1)[1][:10] in wanted]
+        paths = _folder_objects(state, folders, staged, read.LINES_SCHEMA) + own
+        members_in = None
+        if not full:
+            target = days | extra
+            lo, hi = min(target) - RETURNING_WINDOW_DAYS, max(target)
+            months = sorted({_iso(d)[:7] for d in range(lo, hi + 1)})
+            mfolders = [st.members_folder(m) for m in months]
+            mine = [r for r in staged.record.copies if "/members/" in r[0] and not r[0].count("/compact/")]
+            mrels = _folder_objects(state, mfolders, staged, read.MEMBERS_SCHEMA)
+            mrels += [c[0] for c in mine if c[0].split("month=", 1)[1][:7] in months]
+            from pyspark.sql import functions as F
+
+            members_in = read.read_objects(spark, state.spec, mrels, read.MEMBERS_SCHEMA).where(
+                F.col("day").between(lo, hi)
+            )
+        lines_df = read.read_objects(spark, state.spec, paths, read.LINES_SCHEMA, drop=("pd",))
+        agg = aggregate(lines_df, members_in) if paths else _empty_aggregates()
+        prog.step("aggregate lines", f"{len(paths)} line objects")
+
+        # the stored rows this run may change: whole months (one object each)
+        need_days = None if full else (days | extra | {d for w in (weeks or ()) for d in range(w, w + 7)})
+        existing = {}
+        for t in TABLES:
+            if full:
+                existing[t] = _empty_table(t)
+            elif t == "film_weekly":
+                existing[t] = sinks.read_months(output, t, None)  # chain-wide, one object a month
+            else:
+                existing[t] = sinks.read_months(output, t, _months(need_days or ()))
+        tables = dict(existing)
+        touched: dict[str, pd.DataFrame] = {}
+        new_tables = build_day_tables(agg, dimf, days)
+        for t, frame in new_tables.items():
+            tables[t] = _merge(existing[t], frame, "business_date", days)
+            touched[t] = frame
+        if extra:
+            loyal = _returning_update(tables["loyalty_daily"], agg.members, extra)
+            tables["loyalty_daily"] = _merge(tables["loyalty_daily"], loyal, "business_date", extra)
+            touched["loyalty_daily"] = pd.concat([touched["loyalty_daily"], loyal], ignore_index=True)
+        fw = build_film_weeks(agg, dimf, tables["session_performance"], weeks)
+        merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
+        tables["film_weekly"] = merged_fw
+        if weeks is None:
+            touched["film_weekly"] = merged_fw
+        else:
+            first = fw.groupby("film_id")["week_start"].min()
+            starts = merged_fw["film_id"].map(first)
+            touched["film_weekly"] = merged_fw[starts.notna() & (merged_fw["week_start"] >= starts)]
+        prog.step("assemble tables", " ".join(f"{t}={len(f)}" for t, f in touched.items()))
+
+        for t in TABLES:
+            col = date_column(t)
+            months = _months(touched[t][col].tolist())
+            if days is not None:
+                months |= _months(days) if col == "business_date" else _months(weeks or ())
+                if t == "loyalty_daily":
+                    months |= _months(extra or ())
+                tables_count[t] = counts_before.get(t, 0) + len(tables[t]) - len(existing[t])
+            else:
+                months |= sinks.stored_months(output, t)
+                tables_count[t] = len(tables[t])
+            for month, rows in sinks.split_months(t, tables[t], months).items():
+                final = sinks.month_rel(t, month)
+                if rows.empty:
+                    staged.record.output_deletes.append(final)
+                    continue
+                rel = st.tmp(run_id, final)
+                state.put(rel, sinks.month_bytes(t, rows))
+                staged.record.outputs.append([rel, final])
+            if cfg.dynamodb is not None and len(touched[t]):
+                state.write_parquet(st.tmp(run_id, f"dynamodb/{t}.parquet"), sinks.to_arrow(t, touched[t]))
+                staged.record.dynamodb.append(t)
+        prog.step("stage parquet", f"{len(staged.record.outputs)} objects")
+        report["changed_keys"] = {t: len(touched.get(t, ())) for t in TABLES}
+    else:
+        report["changed_keys"] = dict.fromkeys(TABLES, 0)
+    if cfg.dynamodb is not None:
+        report["dynamodb_items"] = {t: report["changed_keys"][t] for t in staged.record.dynamodb}
+    staged.record.keys_staged = staged.keys
+    report["tables"] = {t: int(tables_count.get(t, 0)) for t in TABLES}
+    report["full_recompute"] = bool(full)
+    report["timings"] = prog.timings
+    report["seconds"] = prog.total
+    staged.record.report = report
+
+    # ---- commit, then apply
+    head.sale_range = sale_range
+    head.tables = report["tables"]
+    head = st.commit(state, head, staged.record)
+    prog.step("commit", f"run {run_id}")
+    apply(state, output, head, staged.record, cfg)
+    prog.step("apply", f"{len(staged.record.copies) + len(staged.record.outputs)} objects in place")
+    report["timings"] = prog.timings
+    report["seconds"] = prog.total
+    return report
+
+
+def _empty_table(table: str) -> pd.DataFrame:
+    return sinks.from_arrow(table, sinks.arrow_schema(table).empty_table())
+
+
+def apply(state: Store, output: Store, head: st.Head, record: st.Commit, cfg: RunConfig) -> None:
+    """Put a committed run's effects in place; safe to repeat after a kill at any point."""
+    parallel_map(lambda c: state.copy(c[0], c[1]), record.copies)
+    if record.keys_staged:
+        key_index(state, cfg.keys_table, cfg.aws_endpoint).add(state, record.run, record.keys_staged)
+    if record.files:
+        st.update_files(state, record.files)
+    parallel_map(lambda c: state.copy(c[0], c[1], into=output), record.outputs)
+    output.delete(record.output_deletes)
+    if record.dynamodb and cfg.dynamodb is not None:
+        from cinema_metrics.job.dynamodb import write_tables
+
+        changed = {
+            t: sinks.from_arrow(t, state.read_parquet(st.tmp(record.run, f"dynamodb/{t}.parquet")))
+            for t in record.dynamodb
+        }
+        write_tables(cfg.dynamodb.client, cfg.dynamodb.prefix, changed)
+    output.put("run_report.json", (json.dumps(record.report, indent=2) + "\n").encode())
+    state.delete(record.deletes + record.inbox)
+    head.applied = True
+    st.write_head(state, head)
+    state.delete_prefix(st.tmp(record.run))
+    state.delete([f"pending/{record.run}.json"])
 
 
 def _merge(existing: pd.DataFrame, new: pd.DataFrame, col: str, values: set[int] | None) -> pd.DataFrame:
@@ -294,207 +538,6 @@ def _returning_update(loyalty: pd.DataFrame, members: pd.DataFrame, extra: set[i
 
 def _months(days) -> set[str]:
     return {_iso(d)[:7] for d in days}
-
-
-def run_job(
-    sources: Path | None,
-    output: Path,
-    state: Path | None = None,
-    *,
-    spark=None,
-    dynamodb: DynamoTarget | None = None,
-    progress: bool = True,
-    mysql_url: str | None = None,
-    pos_root: Path | None = None,
-    recompute_all: bool = False,
-    dimensions: Dimensions | None = None,
-    ship_content: bool = False,
-) -> dict[str, Any]:
-    """Run the job once; return the run report (also written to <output>/run_report.json)."""
-    prog = Progress(progress)
-    if spark is None:
-        from cinema_metrics.spark import start_spark_async
-
-        session = start_spark_async().result  # waited for only where Spark is needed
-    else:
-        session = lambda: spark  # noqa: E731
-    output = Path(output)
-    state = Path(state) if state is not None else output / "_state"
-    dims = dimensions or load_dimensions(
-        Path(sources) if sources is not None else None, mysql_url, cache=state / "cache" / "dimensions"
-    )
-    dimf = dim_frames(dims)
-    ctx = build_context(dims, dimf)
-    prog.step("dimensions", f"{len(dimf.shows)} showtimes, {len(ctx.members)} members")
-
-    m = st.load(state)
-    st.clean_uncommitted(state, output, m)
-    pos = pos_root if pos_root is not None else (Path(sources) / "pos" if sources is not None else None)
-    known = {rel: (sig, m.files[rel]) for rel, sig in m.stats.items() if rel in m.files}
-    found = discover_pos(Path(pos), known=known) if pos is not None else []
-    todo = [f for f in found if m.files.get(f.relpath) != f.sha256]
-    prog.step("discover POS files", f"{len(found)} found, {len(todo)} new or changed")
-
-    existing = {t: _read_existing(output, t) for t in TABLES}
-    full = recompute_all or any(len(existing[t]) != m.tables.get(t, 0) for t in TABLES)
-    if ensure_indexes(session, state, m):
-        prog.step("index earlier runs")
-    run_id = st.new_run_id()
-    report: dict[str, Any] = {
-        "lines_read": 0,
-        "lines_accepted": 0,
-        "lines_quarantined": 0,
-        "quarantined_by_reason": {},
-        "files_read": len(todo),
-        "tables": {},
-        "run_id": run_id,
-    }
-    partitions: list[str] = []
-    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
-    quarantine_path = output / "quarantine" / f"{run_id}.jsonl"
-    if todo:
-        lines_read, accepted_n, counts, qrows, partitions, facts = _parse_and_dedupe(
-            session, todo, ctx, m, state, run_id, prog, ship_content
-        )
-        report["lines_read"] = lines_read
-        report["lines_accepted"] = accepted_n
-        report["lines_quarantined"] = lines_read - accepted_n
-        report["quarantined_by_reason"] = {r: counts[r] for r in contract.REASONS if counts.get(r)}
-        if report["lines_quarantined"]:
-            _write_quarantine(qrows(), quarantine_path)
-        prog.step("quarantine", f"{report['lines_quarantined']} lines")
-
-    # ---- which metric rows this run touches
-    # days: business dates whose line metrics change (sale and session dates of the new lines).
-    # extra: later dates where only returning_members can change (a new member admission on E
-    # counts on E+1..E+30 at every site): recomputed from the small member-day index, no lines.
-    # weeks: film weeks of the new admissions; film_weekly needs every showtime of those weeks.
-    if full:
-        days = extra = weeks = wanted = None
-    else:
-        days = set(facts["days"])
-        extra = set()
-        for e in facts["member_days"]:
-            extra.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
-        extra -= days
-        weeks = {int(week_start(d)) for d in days}
-        need = set(days)
-        for w in weeks:
-            need.update(range(w, w + 7))
-        sale_range = {**m.sale_range}
-        for p, (lo, hi) in facts["sale_range"].items():
-            old = sale_range.get(p)
-            sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
-        for p, (lo, hi) in sale_range.items():
-            a, b = _day(lo), _day(hi)
-            if any(a <= d <= b for d in days):
-                need.add(_day(p))
-        wanted = {_iso(d) for d in need}
-    tables = dict(existing)
-    touched: dict[str, pd.DataFrame] = {}
-    if full or days:
-        spark = session()
-        this_run = (run_id, partitions) if partitions else None
-        paths = st.partition_paths(state, m, this_run, wanted)
-        paths = [p for p in paths if Path(p).is_dir()]
-        members_in = None
-        if not full:
-            target = days | extra
-            lo, hi = min(target) - RETURNING_WINDOW_DAYS, max(target)
-            mpaths = [p for p in st.index_paths(state, m, this_run, "members") if Path(p).is_dir()]
-            from pyspark.sql import functions as F
-
-            members_in = (
-                read.read_parquet(spark, read.MEMBERS_SCHEMA, *mpaths).where(F.col("day").between(lo, hi))
-                if mpaths
-                else spark.createDataFrame([], read.spark_schema(read.MEMBERS_SCHEMA))
-            )
-        agg = (
-            aggregate(
-                read.read_parquet(spark, read.LINES_SCHEMA, *paths, drop=("pd",)),
-                members_in,
-            )
-            if paths
-            else _empty_aggregates()
-        )
-        prog.step("aggregate lines", f"{len(paths)} partition folders")
-        new_tables = build_day_tables(agg, dimf, days)
-        for t, frame in new_tables.items():
-            tables[t] = _merge(existing[t], frame, "business_date", days)
-            touched[t] = frame
-        if extra:
-            loyal = _returning_update(tables["loyalty_daily"], agg.members, extra)
-            tables["loyalty_daily"] = _merge(tables["loyalty_daily"], loyal, "business_date", extra)
-            touched["loyalty_daily"] = pd.concat([touched["loyalty_daily"], loyal], ignore_index=True)
-        fw = build_film_weeks(agg, dimf, tables["session_performance"], weeks)
-        merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
-        tables["film_weekly"] = merged_fw
-        if weeks is None:
-            touched["film_weekly"] = merged_fw
-        else:
-            first = fw.groupby("film_id")["week_start"].min()
-            starts = merged_fw["film_id"].map(first)
-            touched["film_weekly"] = merged_fw[starts.notna() & (merged_fw["week_start"] >= starts)]
-        prog.step("assemble tables", " ".join(f"{t}={len(f)}" for t, f in touched.items()))
-
-        from cinema_metrics.job import sinks
-
-        for t in TABLES:
-            col = date_column(t)
-            months = _months(touched[t][col].tolist())
-            if days is not None:
-                months |= _months(days) if col == "business_date" else _months(weeks or ())
-                if t == "loyalty_daily":
-                    months |= _months(extra or ())
-            else:
-                months |= {
-                    p.name.split("=", 1)[1] for p in sinks.table_dir(output, t).glob("partition_month=*")
-                }
-            sinks.write_months(output, t, tables[t], months)
-        prog.step("write parquet")
-        if dynamodb is not None:
-            from cinema_metrics.job.dynamodb import write_tables
-
-            written = write_tables(dynamodb.client, dynamodb.prefix, touched)
-            report["dynamodb_items"] = written
-            prog.step("write dynamodb", f"{sum(written.values())} items")
-
-    report["tables"] = {t: len(tables[t]) for t in TABLES}
-    report["changed_keys"] = {t: len(touched.get(t, ())) for t in TABLES}
-    report["full_recompute"] = bool(full)
-    report["timings"] = prog.timings
-    report["seconds"] = prog.total
-    output.mkdir(parents=True, exist_ok=True)
-    tmp = output / ".run_report.json.tmp"
-    tmp.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
-    os.replace(tmp, output / "run_report.json")
-
-    # ---- commit
-    for f in todo:
-        m.files[f.relpath] = f.sha256
-    for f in found:
-        if f.signature and m.files.get(f.relpath) == f.sha256:
-            m.stats[f.relpath] = f.signature
-        else:
-            m.stats.pop(f.relpath, None)
-    if todo:
-        m.runs.append({"id": run_id, "partitions": partitions})
-        for p, (lo, hi) in facts["sale_range"].items():
-            old = m.sale_range.get(p)
-            m.sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
-    m.tables = report["tables"]
-    st.commit(state, m)
-    shutil.rmtree(st.run_dir(state, run_id) / "parsed", ignore_errors=True)
-    if todo and not partitions:  # nothing accepted: keep the run listed (its files) but no folder needed
-        shutil.rmtree(st.run_dir(state, run_id) / "lines", ignore_errors=True)
-    prog.step("commit", f"run {run_id}")
-    return report
-
-
-def _read_existing(output: Path, table: str) -> pd.DataFrame:
-    from cinema_metrics.job import sinks
-
-    return sinks.read_table(output, table)
 
 
 def _empty_aggregates():

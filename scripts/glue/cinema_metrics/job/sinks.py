@@ -1,14 +1,13 @@
 """Parquet sink of the metric tables (and reading them back), in the curated layout.
 
-`<output>/metrics/<table>/partition_month=YYYY-MM/data.parquet`: one file per month, so a
-rewrite is a single atomic replace (write a hidden temp file, then os.replace) and a
-reader never sees two versions of a row. Every contract column is inside the file with
+`<output>/metrics/<table>/partition_month=YYYY-MM/data.parquet`: one object per month, so a
+rewrite is one PUT (S3 replaces an object atomically; a folder, by rename) and a reader never
+sees two versions of a row. Every contract column is inside the file with
 its real type: DATE, BIGINT, DECIMAL(18,2) money, DOUBLE ratios.
 """
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyarrow.parquet as pq
 
 from cinema_metrics import contract
 from cinema_metrics.job.tables import date_column
+from cinema_metrics.storage import Store
 
 MONEY_TYPE = pa.decimal128(18, 2)
 _CENT = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
@@ -91,36 +91,44 @@ def month_of(days: pd.Series) -> pd.Series:
     )
 
 
-def table_dir(output: Path, table: str) -> Path:
-    return Path(output) / "metrics" / table
+def month_rel(table: str, month: str) -> str:
+    return f"metrics/{table}/partition_month={month}/{DATA_FILE}"
 
 
-def read_table(output: Path, table: str) -> pd.DataFrame:
-    """The complete current table in internal form (empty frame when never written)."""
-    root = table_dir(output, table)
-    parts = sorted(root.glob(f"partition_month=*/{DATA_FILE}")) if root.is_dir() else []
-    if not parts:
-        return from_arrow(table, arrow_schema(table).empty_table())
-    at = pa.concat_tables([pq.read_table(p, schema=arrow_schema(table)) for p in parts])
-    return from_arrow(table, at)
+def month_bytes(table: str, rows: pd.DataFrame) -> bytes:
+    import io
 
-
-def write_months(output: Path, table: str, frame: pd.DataFrame, months: set[str]) -> int:
-    """Rewrite the given month partitions of a table from its complete internal frame."""
-    if not months:
-        return 0
-    root = table_dir(output, table)
-    keyed = frame.assign(_m=month_of(frame[date_column(table)]).values)
     key = list(contract.METRIC_TABLES[table].key)
-    for month in sorted(months):
-        rows = keyed[keyed["_m"] == month].drop(columns="_m").sort_values(key, kind="stable")
-        folder = root / f"partition_month={month}"
-        target = folder / DATA_FILE
-        if rows.empty:
-            target.unlink(missing_ok=True)
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{DATA_FILE}.tmp"
-        pq.write_table(to_arrow(table, rows.reset_index(drop=True)), tmp, compression="zstd")
-        os.replace(tmp, target)
-    return len(months)
+    rows = rows.sort_values(key, kind="stable").reset_index(drop=True)
+    buf = io.BytesIO()
+    pq.write_table(to_arrow(table, rows), buf, compression="zstd")
+    return buf.getvalue()
+
+
+def split_months(table: str, frame: pd.DataFrame, months: set[str]) -> dict[str, pd.DataFrame]:
+    """The rows of each given month (empty frames for months left without rows)."""
+    keyed = frame.assign(_m=month_of(frame[date_column(table)]).values)
+    return {m: keyed[keyed["_m"] == m].drop(columns="_m") for m in sorted(months)}
+
+
+def read_months(output: Store, table: str, months: set[str] | None) -> pd.DataFrame:
+    """The table's rows in those months (None: every month), internal form; one GET a month."""
+    if months is None:
+        rels = [r for r, _s, _t in output.list(f"metrics/{table}/") if r.endswith(f"/{DATA_FILE}")]
+    else:
+        rels = [month_rel(table, m) for m in sorted(months)]
+    return from_arrow(table, output.read_parquets(rels, arrow_schema(table)))
+
+
+def stored_months(output: Store, table: str) -> set[str]:
+    return {
+        r.split("partition_month=", 1)[1].split("/", 1)[0]
+        for r, _s, _t in output.list(f"metrics/{table}/")
+        if "partition_month=" in r
+    }
+
+
+def read_table(output: Path | str | Store, table: str) -> pd.DataFrame:
+    """The complete current table in internal form (empty frame when never written)."""
+    store = output if isinstance(output, Store) else Store(output)
+    return read_months(store, table, None)

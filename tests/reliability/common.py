@@ -31,7 +31,7 @@ def quarantine(output: Path) -> list[dict[str, Any]]:
 
 def accepted_positions(state: Path) -> list[tuple[str, int]]:
     """(source_file, line_number) of every accepted line kept in the state."""
-    files = sorted(str(p) for p in Path(state).glob("runs/*/lines/pd=*/*.parquet"))
+    files = sorted(str(p) for p in Path(state).glob("lines/pd=*/*.parquet"))
     if not files:
         return []
     cols = ds.dataset(files, format="parquet").to_table(columns=["source_file", "line_number"])

@@ -26,6 +26,7 @@ from cinema_metrics.cli import main
 from cinema_metrics.job import sinks
 from cinema_metrics.job.dynamodb import make_client, write_tables
 from cinema_metrics.job.runner import DynamoTarget, run_job
+from cinema_metrics.job.state import files_shard
 from cinema_metrics.job.tables import TABLES
 
 FIRST_HALF = ("2026-03-05", "2026-03-06")  # POS date folders of the first committed run
@@ -153,13 +154,17 @@ def test_sigkilled_runs_then_one_rerun_equal_one_clean_run(
     shutil.copytree(reference["base"], out)
     prefix = ddb_tables()
     write_tables(make_client(services.aws_endpoint), prefix, {t: sinks.read_table(out, t) for t in TABLES})
-    manifest = (out / "_state" / "manifest.json").read_bytes()
+    head = (out / "_state" / "HEAD.json").read_bytes()
     shutil.copytree(reference["hidden"], src, dirs_exist_ok=True)  # the second half arrives
 
     for phase, after in KILLS:
         _run_and_kill(src, out, services.aws_endpoint, prefix, after)
-        state = (out / "_state" / "manifest.json").read_bytes()
-        assert state == manifest, f"a run killed during {phase} must not commit"
+        now = (out / "_state" / "HEAD.json").read_bytes()
+        if after is not None:  # before the commit: HEAD untouched, the run never happened
+            assert now == head, f"a run killed during {phase} must not commit"
+        else:  # DynamoDB is written by the apply step, after the commit: the next run finishes it
+            got = json.loads(now)
+            assert got["seq"] == json.loads(head)["seq"] + 1 and got["applied"] is False, phase
 
     target = DynamoTarget(make_client(services.aws_endpoint), prefix)
     report = run_job(src, out, spark=spark, dynamodb=target, progress=False)
@@ -168,7 +173,8 @@ def test_sigkilled_runs_then_one_rerun_equal_one_clean_run(
     assert got == reference["tables"], table_diff(got, reference["tables"])
     assert accepted_positions(out / "_state") == reference["accepted"], "no line lost or doubled"
     assert dynamo_items(services.aws_endpoint, prefix) == reference["items"]
-    assert not list((out / "_state" / "runs").glob("*/parsed")), "staging of the killed runs is gone"
+    assert not list((out / "_state").glob("tmp/*")), "staging of the killed runs is gone"
+    assert not list((out / "_state").glob("pending/*")), "no run is left pending"
 
 
 # Broken ECR/CRM snapshots: (file, edit of its text, words the one-line message must hold)
@@ -256,8 +262,8 @@ def test_broken_dimension_stops_before_writing(
 
 
 def test_replay_after_a_late_dimension(spark, committed, tmp_path) -> None:
-    """SECURITY.md runbook: a showtime reaches ECR late; removing the file's manifest entry
-    replays it: the quarantined ticket is accepted, the accepted lines are duplicates, and the
+    """SECURITY.md runbook: a showtime reaches ECR late; removing the file's entry from the
+    files index replays it: the quarantined ticket is accepted, the accepted lines are duplicates, and the
     tables equal one clean run over the fixed snapshot."""
     src = tmp_path / "src"
     shutil.copytree(committed[0], src)
@@ -266,10 +272,10 @@ def test_replay_after_a_late_dimension(spark, committed, tmp_path) -> None:
     with (src / "ecr" / "showtimes.csv").open("a", encoding="utf-8") as f:
         f.write("9999,10,100,2026-03-06 20:00:00,scheduled,2026-03-07 00:00:00\n")
     before = set(accepted_positions(out / "_state"))
-    manifest_path = out / "_state" / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    del manifest["files"]["pos/a_reasons.jsonl"]
-    manifest_path.write_text(json.dumps(manifest))
+    shard = out / "_state" / files_shard("pos/a_reasons.jsonl")
+    entries = json.loads(shard.read_text())
+    del entries["pos/a_reasons.jsonl"]
+    shard.write_text(json.dumps(entries))
 
     report = run_job(src, out, spark=spark, progress=False)
     assert report["files_read"] == 1

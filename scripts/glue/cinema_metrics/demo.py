@@ -3,7 +3,7 @@
 Steps: local services (MariaDB + moto) -> `terraform apply` of terraform/local against the
 emulator -> synthetic data into MariaDB and the bucket's raw/pos/ prefix -> two incremental
 job runs (the second brings the rest of the files, a late file and a re-delivered one) ->
-curated Parquet and quarantine published to the bucket -> Athena views on DuckDB and the
+the job's state and curated Parquet live in the bucket, as on Glue -> Athena views on DuckDB and the
 dashboard -> a summary. Every step runs the same command a user would type; a failing step
 stops the demo with its name, the reason and a hint, and stops the services it started.
 """
@@ -223,26 +223,52 @@ def _upload(cfg: DemoConfig, st: DemoState, batch: list[tuple[Path, str]]) -> No
         list(pool.map(lambda pk: s3.upload_file(str(pk[0]), bucket, prefix + pk[1]), batch))
 
 
+def _curated(st: DemoState) -> str:
+    prefix = st.tf.get("prefixes", {}).get("curated", "curated/")  # type: ignore[union-attr]
+    return f"s3://{st.tf['bucket_name']}/{prefix}"
+
+
 def _run_job(cfg: DemoConfig, st: DemoState, n: int) -> dict:
-    out = cfg.work / "output"
+    """One run as the deployed job runs: POS, state and outputs in the bucket (the emulator's),
+    rule 11's keys and the POS events from the resources Terraform made when it has them."""
+    import boto3
+
     bucket = st.tf["bucket_name"]
     prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
     table_prefix = f"{st.tf.get('name_prefix', 'cinema-local')}-"
+    curated = _curated(st)
+    extra = []
+    if st.tf.get("keys_table_name"):
+        extra += ["--keys-table", str(st.tf["keys_table_name"])]
+    if st.tf.get("pos_queue_url"):
+        extra += ["--pos-queue", str(st.tf["pos_queue_url"])]
     _cli(
         cfg,
         "run", "--mysql", cfg.mysql_url, "--pos-s3", f"s3://{bucket}/{prefix}",
         "--aws-endpoint", cfg.endpoint, "--dynamodb-endpoint", cfg.endpoint,
-        "--table-prefix", table_prefix, "--output", str(out),
+        "--table-prefix", table_prefix, "--output", curated, "--state", f"{curated}_state", *extra,
         hint="the job's message above names the problem (file, row); fix the data or `make demo-clean`",
     )  # fmt: skip
-    report = json.loads((out / "run_report.json").read_text())
+    s3 = boto3.client("s3", endpoint_url=cfg.endpoint, region_name="us-east-1")
+    key = curated.split("/", 3)[3] + "run_report.json"
+    report = json.loads(s3.get_object(Bucket=str(bucket), Key=key)["Body"].read())
+    out = cfg.work / "output"
+    out.mkdir(parents=True, exist_ok=True)
     (out / f"run_report.{n}.json").write_text(json.dumps(report, indent=2))
     st.reports.append(report)
     return report
 
 
+def _clear_curated(cfg: DemoConfig, st: DemoState) -> None:
+    """Each demo replays both runs: empty the job's curated prefix (state included) first."""
+    from cinema_metrics.storage import Store
+
+    Store(_curated(st), cfg.endpoint).delete_prefix("")
+
+
 def step_runs(cfg: DemoConfig, st: DemoState) -> str:
     shutil.rmtree(cfg.work / "output", ignore_errors=True)  # each demo replays both runs
+    _clear_curated(cfg, st)
     src = _sources(cfg)
     first, second = _split(_pos_files(src), src)
     _upload(cfg, st, first)
@@ -255,20 +281,16 @@ def step_runs(cfg: DemoConfig, st: DemoState) -> str:
     )
 
 
-def step_publish(cfg: DemoConfig, st: DemoState) -> str:
-    import boto3
+def step_fetch(cfg: DemoConfig, st: DemoState) -> str:
+    """The job wrote the curated Parquet and quarantine to the bucket; fetch them for the
+    local stand-in of Athena (DuckDB), which reads a folder."""
+    from cinema_metrics.storage import Store, parallel_map
 
-    s3 = boto3.client("s3", endpoint_url=cfg.endpoint, region_name="us-east-1")
-    out = cfg.work / "output"
-    prefixes = st.tf.get("prefixes", {})
-    curated = str(prefixes.get("curated", "curated/"))  # type: ignore[union-attr]
-    n = 0
-    for folder in ("metrics", "quarantine"):
-        for p in sorted((out / folder).rglob("*")):
-            if p.is_file() and not p.name.startswith((".", "_")):
-                s3.upload_file(str(p), str(st.tf["bucket_name"]), curated + p.relative_to(out).as_posix())
-                n += 1
-    return f"{n} curated Parquet/quarantine objects in s3://{st.tf['bucket_name']}/{curated}"
+    curated = Store(_curated(st), cfg.endpoint)
+    out = Store(cfg.work / "output")
+    rels = [r for r, _s, _t in curated.list("") if r.startswith(("metrics/", "quarantine/", "run_report"))]
+    parallel_map(lambda r: curated.copy(r, r, into=out), rels)
+    return f"{len(rels)} curated objects from {curated.uri}/ in {_show(cfg.work / 'output')}"
 
 
 def step_dashboard(cfg: DemoConfig, st: DemoState) -> str:
@@ -285,7 +307,7 @@ STEPS: list[tuple[str, Callable[[DemoConfig, DemoState], str]]] = [
     ("terraform apply terraform/local against the emulator", step_terraform),
     ("generate the synthetic cinema data, load ECR/CRM into MariaDB", step_data),
     ("two incremental job runs: MariaDB + S3 in, DynamoDB + Parquet out", step_runs),
-    ("publish curated Parquet and quarantine to the bucket", step_publish),
+    ("fetch the curated Parquet and quarantine from the bucket", step_fetch),
     ("Athena views on DuckDB, dashboard HTML and PNG", step_dashboard),
 ]
 

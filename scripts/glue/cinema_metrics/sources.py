@@ -2,8 +2,7 @@
 
 Dimension tables are read whole and validated before the job writes anything: a broken
 table raises CliError naming the file, the row and the problem (CONTRACT.md 1.1).
-POS files are discovered under `<sources>/pos/` (any depth) or an S3 prefix; each is known
-by its path under the sources (`pos/...`) and the sha256 of its content.
+POS files are found by job/discover.py through the storage layer.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import pandas as pd
 
 from cinema_metrics import contract
 from cinema_metrics.errors import CliError
+from cinema_metrics.storage import stat_tag
 
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
@@ -360,7 +359,7 @@ _CODE_TAG: str | None = None
 
 def _csv_signature(path: Path) -> str:
     try:
-        return _signatures([str(path)])[0]
+        return stat_tag(path)
     except OSError:
         return ""
 
@@ -460,132 +459,3 @@ def load_dimensions(
     dims = Dimensions(tables)
     _check_rows(dims)
     return dims
-
-
-# ----------------------------------------------------------------- POS files
-
-
-@dataclass(slots=True)
-class PosFile:
-    relpath: str  # path under the sources, e.g. pos/site=1/date=2026-03-02/T1_1000.jsonl
-    path: str  # where it is on this machine (a str: Path() costs ~10 us, x300k files a year)
-    sha256: str
-    signature: str = ""  # stat signature the hash is valid for ("" = do not trust it next time)
-
-    @property
-    def local(self) -> Path:
-        return Path(self.path)
-
-
-def _is_pos(name: str) -> bool:
-    return name.endswith(contract.POS_FILE_SUFFIXES)
-
-
-def sha256_file(path: Path | str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-_RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
-
-
-def _signatures(paths: Iterable[str]) -> list[str]:
-    """ "size:mtime_ns:ctime_ns:inode" of each file, "" for one changed too recently to trust
-    (it may change again within the same clock tick). One loop, no call per file: it runs
-    over every POS file of the year on each increment."""
-    import time
-
-    racy = time.time_ns() - _RACY_NS
-    out = []
-    for path in paths:
-        st = os.stat(path)
-        m, c = st.st_mtime_ns, st.st_ctime_ns
-        out.append(f"{st.st_size}:{m}:{c}:{st.st_ino}" if m <= racy and c <= racy else "")
-    return out
-
-
-def discover_pos(
-    root: Path, prefix: str = "pos", known: dict[str, tuple[str, str]] | None = None
-) -> list[PosFile]:
-    """Every *.jsonl / *.jsonl.gz under root (any depth), in lexicographic order of relpath.
-
-    known: relpath -> (stat signature, sha256) from the last runs; a file whose stat still
-    matches keeps that sha256 without being read (an increment does not re-hash a year of files).
-    """
-    known = known or {}
-    found: list[tuple[str, str]] = []
-    if root.is_dir():
-        # plain strings, not Path objects: a year of 2-hour files is ~300k entries
-        top = str(root)
-        cut = len(top) + 1
-        for dirpath, _dirs, files in os.walk(top):
-            base = f"{prefix}/{dirpath[cut:]}/" if len(dirpath) > len(top) else f"{prefix}/"
-            for name in files:
-                if _is_pos(name):
-                    found.append((base + name, f"{dirpath}/{name}"))
-    found.sort()
-    out = []
-    sigs = _signatures([full for _rel, full in found])
-    for (rel, full), sig in zip(found, sigs, strict=True):
-        old = known.get(rel)
-        digest = old[1] if old is not None and sig and old[0] == sig else sha256_file(full)
-        out.append(PosFile(rel, full, digest, sig))
-    return out
-
-
-def sync_s3_pos(url: str, cache: Path, endpoint_url: str | None = None) -> Path:
-    """Mirror s3://bucket/prefix/ into `cache` (new or changed objects only); return the local root.
-
-    Spark then reads local files: this machine has no S3A connector (GUIDE.md 2).
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    parsed = urlparse(url)
-    if parsed.scheme != "s3" or not parsed.netloc:
-        raise CliError(f"--pos-s3 {url!r}: expected s3://bucket/prefix/")
-    bucket, prefix = parsed.netloc, parsed.path.lstrip("/")
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    cache.mkdir(parents=True, exist_ok=True)
-    index_path = cache / ".s3-index.json"
-    index: dict[str, str] = json.loads(index_path.read_text()) if index_path.exists() else {}
-    s3 = boto3.client("s3", endpoint_url=endpoint_url)
-    root = cache / "pos"
-    seen = set()
-    wanted: list[tuple[str, str, str]] = []  # (key, relpath, tag) to download
-    try:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            for obj in page.get("Contents", []):
-                key = obj["Key"]
-                if not _is_pos(key):
-                    continue
-                rel = key[len(prefix) :]
-                seen.add(rel)
-                tag = f"{obj.get('ETag', '')}:{obj['Size']}"
-                if index.get(rel) != tag or not (root / rel).exists():
-                    wanted.append((key, rel, tag))
-
-        def fetch(item: tuple[str, str, str]) -> None:
-            key, rel, _tag = item
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            s3.download_file(bucket, key, str(tmp))
-            os.replace(tmp, target)
-
-        # a backfill is thousands of small objects: many requests in flight, not one
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            for (_key, rel, tag), _ in zip(wanted, pool.map(fetch, wanted), strict=True):
-                index[rel] = tag
-    except (BotoCoreError, ClientError) as exc:
-        raise CliError(f"--pos-s3 {url}: cannot list or download ({exc})") from None
-    for rel in set(index) - seen:  # deleted upstream: drop from the cache too
-        (root / rel).unlink(missing_ok=True)
-        index.pop(rel)
-    tmp_index = index_path.with_suffix(".tmp")
-    tmp_index.write_text(json.dumps(index, sort_keys=True))
-    os.replace(tmp_index, index_path)
-    return root

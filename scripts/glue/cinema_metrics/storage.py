@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import pyarrow.parquet as pq
 
 from cinema_metrics.errors import CliError
 
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
 T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT = 16  # S3 requests in flight for many small objects (a GET is ~10-50 ms of latency)
@@ -43,6 +45,16 @@ class StoreSpec:
 
 def is_s3(uri: str | Path) -> bool:
     return str(uri).startswith("s3://")
+
+
+def _stat_tag(st: os.stat_result, racy: int) -> str:
+    m, c = st.st_mtime_ns, st.st_ctime_ns
+    return f"{st.st_size}:{m}:{c}:{st.st_ino}" if m <= racy and c <= racy else ""
+
+
+def stat_tag(path: str | Path) -> str:
+    """A local file's tag (see Store.list): "" when it changed too recently to trust."""
+    return _stat_tag(os.stat(path), time.time_ns() - RACY_NS)
 
 
 def parallel_map(fn: Callable[[T], R], items: Sequence[T], workers: int = IN_FLIGHT) -> list[R]:
@@ -181,9 +193,7 @@ class Store:
                     for o in page.get("Contents", ())
                 )
             return sorted(out)
-        import time
-
-        racy = time.time_ns() - 2_000_000_000
+        racy = time.time_ns() - RACY_NS
         root = self._path(prefix) if prefix else Path(self.prefix)
         top = str(Path(self.prefix))
         out = []
@@ -194,8 +204,7 @@ class Store:
                     if name.startswith("."):
                         continue
                     st = os.stat(f"{dirpath}/{name}")
-                    m, c = st.st_mtime_ns, st.st_ctime_ns
-                    tag = f"{st.st_size}:{m}:{c}:{st.st_ino}" if m <= racy and c <= racy else ""
+                    tag = _stat_tag(st, racy)
                     out.append((name if rel_dir == "." else f"{rel_dir}/{name}", st.st_size, tag))
         return sorted(out)
 

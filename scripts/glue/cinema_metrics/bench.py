@@ -283,6 +283,7 @@ def run(args: argparse.Namespace) -> int:
         "table_rows": {"job": job_rows, "oracle": oracle_rows, "match": job_rows == oracle_rows},
         "targets": TARGETS,
         "met": met,
+        "decoder": decoder(),
         "total_wall_s": round(time.perf_counter() - started, 1),
         "cpu_count": os.cpu_count(),
     }
@@ -294,9 +295,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def decoder() -> str:
+    """The POS line decoder the job's parser uses here (Glue 5.1 ships orjson 3.11.4)."""
+    from cinema_metrics.job import parse
+
+    if parse._ORJSON is None:
+        return "json (stdlib)"
+    import orjson
+
+    return f"orjson {orjson.__version__} (json for lines a float cannot hold exactly)"
+
+
 def _print_table(r: dict) -> None:
     p = r["params"]
-    print(f"\nbenchmark: {p['sites']} sites x {p['days']} days, {os.cpu_count()} cores")
+    print(
+        f"\nbenchmark: {p['sites']} sites x {p['days']} days, {os.cpu_count()} cores, decoder {r['decoder']}"
+    )
     print(
         f"{'phase':<10} {'wall s':>9} {'POS lines':>12} {'lines/s':>11} {'files':>7} {'peak PSS MB':>12}"
         f" {'(RSS sum MB)':>13}"

@@ -206,6 +206,9 @@ class Store:
                     st = os.stat(f"{dirpath}/{name}")
                     tag = _stat_tag(st, racy)
                     out.append((name if rel_dir == "." else f"{rel_dir}/{name}", st.st_size, tag))
+        elif root.is_file():  # a prefix that names one object, as on S3
+            st = os.stat(root)
+            out.append((prefix, st.st_size, _stat_tag(st, racy)))
         return sorted(out)
 
     def delete(self, rels: Iterable[str]) -> int:

@@ -90,6 +90,28 @@ def test_dynamodb_equals_parquet_key_for_key(demo, services):
                 )
 
 
+def test_state_and_outputs_live_in_the_bucket(demo, services):
+    """As on Glue: the job's state and curated outputs are objects in the bucket, committed
+    (HEAD applied, no staging or pending run left); the work folder holds only what the
+    demo fetched for the local Athena stand-in."""
+    work, _ = demo
+    s3 = boto3.client("s3", endpoint_url=services.aws_endpoint, region_name="us-east-1")
+    bucket = next(
+        b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PROJECT}-local-data-")
+    )
+    keys = [
+        o["Key"]
+        for p in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        for o in p.get("Contents", [])
+    ]
+    head = json.loads(s3.get_object(Bucket=bucket, Key="curated/_state/HEAD.json")["Body"].read())
+    assert head["applied"] is True and head["seq"] == 2, head
+    assert any(k.startswith("curated/_state/lines/pd=") for k in keys)
+    assert any(k.startswith("curated/metrics/site_daily/partition_month=") for k in keys)
+    assert not [k for k in keys if k.startswith(("curated/_state/tmp/", "curated/_state/pending/"))]
+    assert not (work / "output" / "_state").exists(), "no state on the local disk"
+
+
 def test_quarantine_reconciles(demo):
     work, _ = demo
     out = work / "output"

@@ -71,7 +71,11 @@ class Emulator:
         for k, v in _env("").items():  # this process's own boto3 calls to the emulator
             if k.startswith(("AWS_ACCESS", "AWS_SECRET", "AWS_DEFAULT", "MOTO_")):
                 os.environ[k] = v
+        import logging
+
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on the terminal
 
         self.port = _free_port()
         self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
@@ -223,6 +227,7 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
         "bytes_read": read_b,
         "bytes_written": written_b,
         "wall_s": round(wall, 2),
+        "timings": report.get("timings", {}),
     }
 
 

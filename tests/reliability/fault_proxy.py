@@ -1,6 +1,6 @@
 """A small fault-injecting HTTP proxy in front of the moto server (loopback only).
 
-It forwards every request unchanged except DynamoDB BatchWriteItem calls, which follow a
+DynamoDB: every request is forwarded unchanged except BatchWriteItem calls, which follow a
 bounded fault plan: the i-th call gets plan[i] (calls beyond the plan pass through):
   "pass"        forwarded as is
   "throttle"    400 ProvisionedThroughputExceededException (not forwarded)
@@ -11,17 +11,41 @@ bounded fault plan: the i-th call gets plan[i] (calls beyond the plan pass throu
   "hold"        forwarded only after release() (lets a test SIGKILL a client mid-write)
 Counts of what was injected are kept in `injected`; `items_forwarded` counts put requests
 that reached moto.
+
+S3 (a request signed for the `s3` service): every request is counted by kind in `s3_counts`
+  LIST   GET with list-type=2 (ListObjectsV2)      GET     any other GET
+  PUT    PUT without x-amz-copy-source              COPY    PUT with x-amz-copy-source
+  DELETE POST ?delete (DeleteObjects) or DELETE     HEAD    HEAD
+with `bytes_in` (request bodies from the client: what it uploads) and `bytes_out` (response
+bodies to it: what it downloads); `s3_writes` logs (kind, key) of every PUT/COPY/DELETE in
+arrival order. A bounded fault plan per kind, `s3_plan={"PUT": ["slowdown", "pass", "500"]}`,
+gives the i-th request of that kind (retries are new requests) one of
+  "pass"        forwarded as is
+  "slowdown"    503 with an S3 <Code>SlowDown</Code> XML body (not forwarded)
+  "500"         500 <Code>InternalError</Code> (not forwarded)
+  "reset"       the connection is closed (RST) without a response (not forwarded)
+  "reset_after" forwarded (the write lands), then the connection is reset: the client
+                never hears that it succeeded
+  "hold"        forwarded only after release()
+(counted in `s3_injected[(kind, action)]`). `hold_when(kind, key)`: the first S3 request it
+is true for is held like "hold" (`held` is set). `kill_at_write=k`: from the k-th S3 write
+(0-based) on, every request of any service is answered with a reset and `killed` is set, as
+if the client had died there (a test process raises in a boto3 hook once it sees `killed`).
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import socket
+import struct
 import threading
+import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 # A bounded fault plan for the reference run's DynamoDB writes (tests/reliability/fault_proxy.py).
 # Consecutive errors outlast botocore's own retry (2 attempts), so the job's BatchWriter backs
@@ -36,11 +60,44 @@ _ERRORS = {
     "500": (500, "com.amazonaws.dynamodb.v20120810#InternalServerError"),
     "503": (503, "com.amazon.coral.availability#ServiceUnavailableException"),
 }
-_DROP = {"host", "content-length", "connection", "transfer-encoding", "x-amz-crc32"}
+_DROP = {"host", "content-length", "connection", "transfer-encoding", "x-amz-crc32", "expect"}
+S3_WRITES = ("PUT", "COPY", "DELETE")
+_S3_ERRORS = {
+    "slowdown": (503, "SlowDown", "Please reduce your request rate."),
+    "500": (500, "InternalError", "We encountered an internal error. Please try again."),
+}
+
+
+def s3_kind(method: str, path: str, headers) -> str:
+    """LIST, GET, PUT, COPY, DELETE or HEAD (else the method) of one S3 request."""
+    query = parse_qs(urlparse(path).query, keep_blank_values=True)
+    if method == "GET":
+        return "LIST" if query.get("list-type") == ["2"] or "prefix" in query else "GET"
+    if method == "PUT":
+        return "COPY" if headers.get("x-amz-copy-source") else "PUT"
+    if method == "DELETE" or (method == "POST" and "delete" in query):
+        return "DELETE"
+    return method
+
+
+def _service(headers) -> str:
+    """The service a SigV4 request was signed for (Credential=AKID/date/region/SERVICE/...)."""
+    auth = headers.get("Authorization", "")
+    cred = auth.split("Credential=", 1)[1].split(",", 1)[0] if "Credential=" in auth else ""
+    parts = cred.split("/")
+    return parts[3] if len(parts) > 3 else ""
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, plan: list[str] | None = None):
+    def __init__(
+        self,
+        upstream: str,
+        plan: list[str] | None = None,
+        s3_plan: dict[str, list[str]] | None = None,
+        hold_when: Callable[[str, str], bool] | None = None,
+        kill_at_write: int | None = None,
+        latency: dict[str, float] | None = None,
+    ):
         u = urlparse(upstream)
         assert u.hostname in ("127.0.0.1", "localhost"), "loopback only"
         self.upstream = (u.hostname, u.port)
@@ -51,6 +108,18 @@ class FaultProxy:
         self.held = threading.Event()  # set when a "hold" call arrives
         self._release = threading.Event()
         self._lock = threading.Lock()
+        # S3
+        self.s3_plan = {k: list(v) for k, v in (s3_plan or {}).items()}
+        self.s3_injected: Counter[tuple[str, str]] = Counter()
+        self.s3_counts: Counter[str] = Counter()
+        self.bytes_in = 0  # S3 request bodies (uploaded by the client)
+        self.bytes_out = 0  # S3 response bodies (downloaded by the client)
+        self.s3_writes: list[tuple[str, str]] = []
+        self.hold_when = hold_when
+        self.held_request: tuple[str, str] | None = None
+        self.kill_at_write = kill_at_write
+        self.killed = threading.Event()
+        self.latency = dict(latency or {})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -74,6 +143,32 @@ class FaultProxy:
             self.batch_calls += 1
         return self.plan[i] if i < len(self.plan) else "pass"
 
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.s3_counts.clear()
+            self.bytes_in = self.bytes_out = 0
+            self.s3_writes.clear()
+
+    def _s3_action(self, kind: str, key: str) -> str:
+        """What the proxy does with this S3 request (and the counts it keeps)."""
+        with self._lock:
+            i = self.s3_counts[kind]
+            self.s3_counts[kind] += 1
+            if kind in S3_WRITES:
+                if self.kill_at_write is not None and len(self.s3_writes) >= self.kill_at_write:
+                    self.killed.set()
+                self.s3_writes.append((kind, key))
+            if self.killed.is_set():
+                return "reset"
+            plan = self.s3_plan.get(kind, [])
+            action = plan[i] if i < len(plan) else "pass"
+            if self.hold_when is not None and self.held_request is None and self.hold_when(kind, key):
+                self.held_request = (kind, key)
+                action = "hold"
+            if action != "pass":
+                self.s3_injected[(kind, action)] += 1
+            return action
+
     def _forward(self, method: str, path: str, headers: dict[str, str], body: bytes):
         conn = http.client.HTTPConnection(*self.upstream, timeout=60)
         try:
@@ -94,16 +189,67 @@ class FaultProxy:
 
             def _reply(self, status: int, headers, body: bytes) -> None:
                 self.send_response(status)
+                length = str(len(body))
                 for k, v in headers:
-                    if k.lower() not in _DROP:
+                    if self.command == "HEAD" and k.lower() == "content-length":
+                        length = v  # a HEAD answer has no body but tells the object's size
+                    elif k.lower() not in _DROP:
                         self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", length)
                 self.end_headers()
-                self.wfile.write(body)
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def _reset(self) -> None:
+                """Close the connection with a RST and no response (a dropped connection)."""
+                self.close_connection = True
+                try:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                except OSError:
+                    pass
+
+            def _s3(self, body: bytes, headers: dict[str, str]) -> None:
+                kind = s3_kind(self.command, self.path, self.headers)
+                key = unquote(urlparse(self.path).path).lstrip("/")
+                action = proxy._s3_action(kind, key)
+                if action == "reset":
+                    self._reset()
+                    return
+                if action in _S3_ERRORS:
+                    status, code, message = _S3_ERRORS[action]
+                    err = (
+                        '<?xml version="1.0" encoding="UTF-8"?>\n'
+                        f"<Error><Code>{code}</Code><Message>{message}</Message>"
+                        "<RequestId>fault-proxy</RequestId></Error>"
+                    ).encode()
+                    self._reply(status, [("Content-Type", "application/xml")], err)
+                    return
+                if action == "hold":
+                    proxy.held.set()
+                    proxy._release.wait(300)
+                with proxy._lock:
+                    proxy.bytes_in += len(body)
+                status, rh, rbody = proxy._forward(self.command, self.path, headers, body)
+                if action == "reset_after" or proxy.killed.is_set():
+                    self._reset()  # (killed: the client "died" while this request was in flight)
+                    return
+                with proxy._lock:
+                    proxy.bytes_out += len(rbody)
+                self._reply(status, rh, rbody)
 
             def _handle(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in _DROP}
+                service = _service(self.headers)
+                if proxy.latency.get(service):
+                    time.sleep(proxy.latency[service])
+                if service == "s3":
+                    self._s3(body, headers)
+                    return
+                if proxy.killed.is_set():
+                    self._reset()
+                    return
                 target = self.headers.get("X-Amz-Target", "")
                 if not target.endswith(".BatchWriteItem"):
                     self._reply(*proxy._forward(self.command, self.path, headers, body))

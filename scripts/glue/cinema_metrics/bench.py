@@ -216,7 +216,6 @@ def run(args: argparse.Namespace) -> int:
         history = run_history(args, cache)
         (cache / "bench_history.json").write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
         if args.only == "history":
-            print(history["line"])
             return 0
     started = time.perf_counter()
     snap, gen = ensure_snapshot(args, cache)

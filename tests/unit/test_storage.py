@@ -129,3 +129,12 @@ def test_queue_events_are_kept_in_the_inbox_until_applied(services, aws_env) -> 
     found, _ = discover(pos, state, "run-3", queue, ep, listing=False)
     assert [c.relpath for c in found] == ["pos/site=1/b.jsonl"]
     assert json.loads(state.get("inbox/run-2.json") or b"[]")[0][0] == "site=1/b.jsonl"
+
+
+def test_a_state_of_the_old_layout_is_refused_with_the_fix(tmp_path) -> None:
+    from cinema_metrics.errors import CliError
+
+    state = Store(tmp_path / "_state")
+    state.put("manifest.json", b"{}")
+    with pytest.raises(CliError, match=r"manifest\.json: a state of cinema-metrics 0\.1\.0.*fresh location"):
+        st.load_head(state)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cinema_metrics.errors import CliError
 from cinema_metrics.storage import Store, parallel_map
 
 try:  # the C decoder (Glue 5.1 ships orjson); json otherwise
@@ -68,10 +69,16 @@ def _dumps(obj: Any) -> bytes:
 def load_head(state: Store) -> Head | None:
     data = state.get(HEAD)
     if data is None:
+        if state.get("manifest.json") is not None:  # 0.1.0's single-document state
+            raise CliError(
+                f"{state.url('manifest.json')}: a state of cinema-metrics 0.1.0, which this version "
+                "does not read; delete that state (or give --state a fresh location): the next run "
+                "rebuilds it from the POS files"
+            )
         return None
     d = _loads(data)
     if d.get("version") != VERSION:
-        raise ValueError(
+        raise CliError(
             f"{state.url(HEAD)}: state version {d.get('version')}, this job writes {VERSION}; "
             "run once with a fresh --state (the metrics are recomputed from the POS files)"
         )

@@ -120,6 +120,7 @@ class FaultProxy:
         self.kill_at_write = kill_at_write
         self.killed = threading.Event()
         self.latency = dict(latency or {})
+        self.service_counts: Counter[str] = Counter()  # requests by signed service name
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -242,6 +243,8 @@ class FaultProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in _DROP}
                 service = _service(self.headers)
+                with proxy._lock:
+                    proxy.service_counts[service] += 1
                 if proxy.latency.get(service):
                     time.sleep(proxy.latency[service])
                 if service == "s3":

@@ -300,9 +300,10 @@ def write_accepted(
     cand = store.read_parquet(cand_rel, CANDIDATE_SCHEMA)
     if cand is None or cand.num_rows == 0:
         return []
-    if drop:
-        pos = list(zip(cand["file_idx"].to_pylist(), cand["line_number"].to_pylist(), strict=True))
-        cand = cand.filter(pa.array([p not in drop for p in pos], pa.bool_()))
+    if drop:  # an anti-join in Arrow, not a Python test per line (a backfill is millions)
+        idx, line = zip(*drop, strict=True)
+        dups = pa.table({"file_idx": pa.array(idx, pa.int32()), "line_number": pa.array(line, pa.int32())})
+        cand = cand.join(dups, ["file_idx", "line_number"], join_type="left anti")
     written: list[tuple[str, str, int]] = []
     if cand.num_rows == 0:
         return written

@@ -38,7 +38,9 @@ def drain_queue(queue_url: str, endpoint_url: str | None, pos: Store) -> tuple[l
     events: list[list] = []
     receipts: list[dict] = []
     while True:
-        resp = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        resp = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=900
+        )
         msgs = resp.get("Messages", [])
         if not msgs:
             break

@@ -14,6 +14,7 @@ import json
 import os
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,13 @@ def make_world(endpoint: str, label: str = "cm-two-host") -> World:
 def upload(world: World, objects: dict[str, bytes]) -> None:
     """Put POS objects (names under raw/pos/), each firing an ObjectCreated event."""
     s3 = client("s3", world.endpoint)
-    for name, data in sorted(objects.items()):
-        s3.put_object(Bucket=world.bucket, Key=POS_PREFIX + name, Body=data)
+    with ThreadPoolExecutor(8) as pool:
+        list(
+            pool.map(
+                lambda kv: s3.put_object(Bucket=world.bucket, Key=POS_PREFIX + kv[0], Body=kv[1]),
+                sorted(objects.items()),
+            )
+        )
 
 
 def s3_objects(endpoint: str, bucket: str, prefix: str) -> dict[str, bytes]:

@@ -331,11 +331,16 @@ def write_accepted(
 
 
 def read_objects(spark, state: StoreSpec, rels: Sequence[str], schema: pa.Schema, drop: Sequence[str] = ()):
-    """A Spark DataFrame of Parquet objects in the state store, read by the tasks themselves
-    (through the store: s3:// on Glue and on the emulator, a folder locally)."""
+    """A Spark DataFrame of Parquet objects in the state store. On S3 the tasks read them
+    themselves through the store (boto3: the same code on Glue and on the emulator; Spark's own
+    reader has no S3 connector here)."""
     out_schema = pa.schema([f for f in schema if f.name not in drop])
     if not rels:
         return spark.createDataFrame([], spark_schema(out_schema))
+    if not state.uri.startswith("s3://"):
+        # A folder is on the driver's disk, which only local Spark shares (run() refuses a
+        # folder with a cluster master): Spark's own Parquet reader, ~4x faster on a backfill.
+        return read_parquet(spark, schema, *(f"{state.uri}/{r}" for r in rels), drop=drop)
     from cinema_metrics.storage import iter_batches
 
     names = list(out_schema.names)

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cinema_metrics import contract
+from cinema_metrics.errors import CliError
 from cinema_metrics.job import read, sinks
 from cinema_metrics.job import state as st
 from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
@@ -299,6 +300,11 @@ def run(cfg: RunConfig, spark=None) -> dict[str, Any]:
         session = lambda: spark  # noqa: E731
     output = Store(cfg.output, cfg.aws_endpoint)
     state = Store(cfg.state_uri, cfg.aws_endpoint)
+    if cfg.spark_master and not cfg.spark_master.startswith("local") and not (state.s3 and output.s3):
+        raise CliError(
+            f"--spark-master {cfg.spark_master}: its executors run on other hosts and cannot see this "
+            "machine's folders; give --output and --state as s3:// URIs"
+        )
     cache = None if state.s3 else Path(state.uri) / "cache" / "dimensions"
     dims = cfg.dimensions or load_dimensions(cfg.sources, cfg.mysql_url, cache=cache)
     dimf = dim_frames(dims)

@@ -10,7 +10,9 @@ job only after every write succeeded.
 Job arguments (--NAME VALUE): JOB_NAME, database, catalog_table_prefix, bucket,
 pos_prefix (raw/pos/), curated_prefix (curated/), state_prefix (curated/_state/),
 dynamodb_table_prefix (e.g. cinema-prod-); optional: pos_queue_url (the SQS queue of the POS
-prefix's S3 event notifications), keys_table (the DynamoDB table of accepted line keys).
+prefix's S3 event notifications), keys_table (the DynamoDB table of accepted line keys),
+reconcile ("true": list the whole POS prefix by key, ETag and size this run, catching any
+object whose event the queue lost; a weekly trigger passes it).
 Job bookmarks are not used (the job keeps its own record of processed files): run it with
 --job-bookmark-option job-bookmark-disable.
 """
@@ -30,7 +32,7 @@ REQUIRED = (
     "state_prefix",
     "dynamodb_table_prefix",
 )
-OPTIONAL = ("pos_queue_url", "keys_table")
+OPTIONAL = ("pos_queue_url", "keys_table", "reconcile")
 
 
 def resolve_arguments(argv: list[str]) -> dict[str, Any]:
@@ -60,6 +62,7 @@ def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
         pos=f"s3://{bucket}/{args['pos_prefix']}",
         pos_queue_url=args["pos_queue_url"],
         keys_table=args["keys_table"],
+        reconcile=str(args["reconcile"]).lower() == "true",
         dynamodb=DynamoTarget(dynamodb_client, args["dynamodb_table_prefix"]),
         dimensions=dimensions,
     )

@@ -210,15 +210,17 @@ def test_each_required_argument_is_required(entry, name):
 
 
 @pytest.mark.parametrize(
-    "extra, queue, keys",
+    "extra, queue, keys, reconcile",
     [
-        ([], None, None),
-        (OPTIONAL_ARGV, "https://sqs.test/pos", "cinema-test-keys"),
-        (["--keys_table=cinema-test-keys"], None, "cinema-test-keys"),
-        (["--pos_queue_url", "https://sqs.test/pos"], "https://sqs.test/pos", None),
+        ([], None, None, False),
+        (OPTIONAL_ARGV, "https://sqs.test/pos", "cinema-test-keys", False),
+        (["--keys_table=cinema-test-keys"], None, "cinema-test-keys", False),
+        (["--pos_queue_url", "https://sqs.test/pos"], "https://sqs.test/pos", None, False),
+        (["--reconcile", "true"], None, None, True),
+        (["--reconcile", "false"], None, None, False),
     ],
 )
-def test_optional_arguments_reach_the_config(entry, extra, queue, keys):
+def test_optional_arguments_reach_the_config(entry, extra, queue, keys, reconcile):
     job = entry
     config = job.build_config(job.resolve_arguments(ARGV + extra), "ddb", "dims")
     assert config == RunConfig(
@@ -227,6 +229,7 @@ def test_optional_arguments_reach_the_config(entry, extra, queue, keys):
         pos="s3://data-bucket/raw/pos/",
         pos_queue_url=queue,
         keys_table=keys,
+        reconcile=reconcile,
         dynamodb=DynamoTarget("ddb", "cinema-test-"),
         dimensions="dims",
     )

@@ -49,6 +49,10 @@ def main(argv: list[str]) -> int:
     for (db, table), frame in load_dimensions_csv(args.sources).items():
         frame = frame.copy()
         frame.attrs = {}  # loader metadata Arrow cannot serialise; a catalog table has none
+        for col in frame.columns:  # a nullable INT column (home_site_id) is an integer column
+            values = frame[col].dropna()
+            if frame[col].dtype == "float64" and values.map(float.is_integer).all():
+                frame[col] = frame[col].astype("Int64")  # in the catalog too: LongType with NULLs
         catalog[(database, f"{prefix}{db}_{table}")] = spark.createDataFrame(frame)
     FakeGlueContext.catalog = catalog
     FakeGlueContext.calls = []

@@ -108,6 +108,7 @@ FileSpec = tuple[int, str, str, str]
 REJECTED = "rejected"
 _BATCH = 50_000
 _IN_DRIVER = 32 << 20  # bytes of POS files parsed in the driver process (see stage_files)
+_DRIVER_OBJECTS = 512  # state objects an S3 read fetches in the driver (see read_objects)
 
 
 def rows_to_batch(rows: Sequence[tuple], schema: pa.Schema, idx: Sequence[int]) -> pa.RecordBatch:
@@ -341,6 +342,11 @@ def read_objects(spark, state: StoreSpec, rels: Sequence[str], schema: pa.Schema
         # A folder is on the driver's disk, which only local Spark shares (run() refuses a
         # folder with a cluster master): Spark's own Parquet reader, ~4x faster on a backfill.
         return read_parquet(spark, schema, *(f"{state.uri}/{r}" for r in rels), drop=drop)
+    if driver_parse_bytes() > 0 and len(rels) <= _DRIVER_OBJECTS:
+        # An increment's window (a few hundred small objects): the driver fetches them with
+        # requests in flight and hands Spark the rows; no Python worker has to start for it.
+        table = Store.open(state).read_parquets(rels, schema).select(list(out_schema.names))
+        return spark.createDataFrame(table.to_pandas(integer_object_nulls=True), spark_schema(out_schema))
     from cinema_metrics.storage import iter_batches
 
     names = list(out_schema.names)

@@ -300,14 +300,6 @@ def test_cli_sequence_on_two_hosts_equals_one_local_run(
     check(got, local_reference)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="job bug: a catalog table's nullable integer column (crm.customers.home_site_id, a"
-    " crawled INT with NULLs) reaches pandas as float64 through toPandas, and"
-    " sources.dimensions_from_frames rejects it ('cannot parse 1.0 as int'): the entry's"
-    " first run fails",
-)
 def test_glue_entry_sequence_on_two_hosts_equals_one_local_run(
     spark_cluster: str, services, aws_env, snapshot: Path, stages: Stages, local_reference
 ) -> None:

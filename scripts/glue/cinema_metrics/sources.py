@@ -61,6 +61,9 @@ def _parse_value(value: Any, kind: str) -> Any:
             raise ValueError("not an integer")
         if isinstance(value, int):
             n = value
+        elif isinstance(value, float) and value.is_integer():
+            # a nullable INT from the catalog: Spark's toPandas makes the column float64
+            n = int(value)
         else:
             text = str(value).strip()
             if not text.lstrip("+-").isdigit():

@@ -66,3 +66,19 @@ def test_bad_value_still_names_the_row(tmp_path: Path) -> None:
     n = len(dims["ecr/showtimes.csv"])
     with pytest.raises(CliError, match=rf"ecr/showtimes.csv row {n} \(line {n + 1}\): column starts_at"):
         sources.load_dimensions_csv(root)
+
+
+def test_catalog_frames_with_nullable_integers(tmp_path: Path) -> None:
+    """From the Glue catalog, a nullable INT column (customers.home_site_id) reaches pandas as
+    float64 with NaN (Spark's toPandas): whole floats are integers, NaN is NULL; 1.5 is not."""
+    write_snapshot(tmp_path, {})
+    frames = {k: v.copy() for k, v in sources.load_dimensions_csv(tmp_path).items()}
+    cust = frames[("crm", "customers")]
+    want = cust["home_site_id"].copy()
+    cust["home_site_id"] = cust["home_site_id"].astype("float64")
+    cust.loc[cust.index[0], "home_site_id"] = float("nan")
+    got = sources.dimensions_from_frames(frames, origin="catalog")["crm.customers"]["home_site_id"]
+    assert pd.isna(got.iloc[0]) and got.iloc[1:].tolist() == want.iloc[1:].tolist()
+    cust.loc[cust.index[1], "home_site_id"] = 1.5
+    with pytest.raises(CliError, match=r"home_site_id: cannot parse 1\.5 as int"):
+        sources.dimensions_from_frames(frames, origin="catalog")

@@ -36,3 +36,12 @@ data_bucket = {
 }
 
 job_log_retention_days = 7
+
+# A minimal private VPC on moto (no vpc_id: the module creates VPC, subnet and route table) so
+# the local apply covers the security group and the gateway endpoints.
+network = {
+  enabled              = true
+  vpc                  = { availability_zone = "us-east-1a", cidr_block = "10.42.0.0/24" }
+  database_cidr_blocks = ["10.42.0.0/24"]
+  gateway_endpoints    = { s3 = true, dynamodb = true }
+}

@@ -75,6 +75,13 @@ resource "aws_glue_connection" "mysql" {
   # to "update" it. No effect on AWS, where the value round-trips.
   lifecycle {
     ignore_changes = [connection_type]
+
+    # Glue refuses a JDBC crawler or job in a subnet without an S3 gateway endpoint or NAT
+    # ("Could not find S3 endpoint or NAT gateway for subnetId"): fail the plan instead.
+    precondition {
+      condition     = var.mysql.subnet_id == null || var.mysql.s3_route != null
+      error_message = "mysql.subnet_id is set but the subnet has no route to S3 (mysql.s3_route is null): enable modules/network with gateway_endpoints.s3 = true, or egress_via_nat = true when its route tables have a NAT."
+    }
   }
 
   dynamic "physical_connection_requirements" {
@@ -261,6 +268,15 @@ resource "aws_glue_crawler" "jdbc" {
 
   tags       = var.tags
   depends_on = [aws_iam_role_policy.crawler, aws_glue_connection.mysql]
+
+  lifecycle {
+    # Glue refuses a JDBC crawler or job in a subnet without an S3 gateway endpoint or NAT
+    # ("Could not find S3 endpoint or NAT gateway for subnetId"): fail the plan instead.
+    precondition {
+      condition     = var.mysql.subnet_id == null || var.mysql.s3_route != null
+      error_message = "mysql.subnet_id is set but the subnet has no route to S3 (mysql.s3_route is null): enable modules/network with gateway_endpoints.s3 = true, or egress_via_nat = true when its route tables have a NAT."
+    }
+  }
 }
 
 resource "aws_glue_crawler" "pos" {

@@ -428,7 +428,7 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
                 )
             )
     # --- POS events queue + accepted keys (modules/pos_events, metric_tables accepted-keys)
-    files = w.pos_files_per_month if hasattr(w, "pos_files_per_month") else runs * w.sites
+    files = runs * w.sites  # one POS file per site and run (the workload's export rhythm)
     sqs_req = files * 3 + runs * 20  # send, receive, delete per file + empty polls
     b.add(
         LineItem(
@@ -446,7 +446,9 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             w.pos_lines_per_month,
             "write unit",
             p("dynamodb_write_per_million") / 1e6,
-            w.pos_lines_per_month * (p("dynamodb_write_per_million") + p("dynamodb_read_per_million") / 2) / 1e6,
+            w.pos_lines_per_month
+            * (p("dynamodb_write_per_million") + p("dynamodb_read_per_million") / 2)
+            / 1e6,
             f"{_fmt(w.pos_lines_per_month)} lines x (1 WRU + 0.5 RRU)",
         ),
     )

@@ -83,6 +83,8 @@ module "pos_events" {
   bucket_arn  = module.data_bucket.bucket_arn
   pos_prefix  = module.data_bucket.prefixes.pos
   kms_key_arn = module.data_bucket.kms_key_arn
+
+  restrict_dead_letter_sources = var.pos_events.restrict_dead_letter_sources
 }
 
 module "glue_catalog" {

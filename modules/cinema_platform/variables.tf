@@ -265,3 +265,12 @@ variable "network" {
     error_message = "Give the subnet either in mysql.subnet_id (network managed elsewhere) or in network.vpc, not both."
   }
 }
+
+variable "pos_events" {
+  description = "POS events queue (modules/pos_events): restrict_dead_letter_sources (false only on the emulator, docs/EMULATOR_GAPS.md)."
+  type = object({
+    restrict_dead_letter_sources = optional(bool)
+  })
+  default  = {}
+  nullable = false
+}

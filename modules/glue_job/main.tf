@@ -245,9 +245,18 @@ data "aws_iam_policy_document" "job" {
       sid = "VpcDescribe" # EC2 Describe* calls have no resource-level permissions
       actions = [
         "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups",
-        "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
       ]
       resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.vpc == null ? [] : [1]
+    content {
+      sid       = "VpcAttributes" # DescribeVpcAttribute takes a VPC resource: this account's VPCs
+      actions   = ["ec2:DescribeVpcAttribute"]
+      resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/*"]
     }
   }
 }

@@ -27,15 +27,29 @@ resource "aws_sqs_queue" "this" {
   kms_data_key_reuse_period_seconds = 3600
   visibility_timeout_seconds        = var.queue.visibility_timeout_seconds
   message_retention_seconds         = var.queue.message_retention_seconds
+  tags                              = merge(var.tags, { Name = local.queue_name })
+
+  # aws_sqs_queue_redrive_policy.this owns the attribute.
+  lifecycle {
+    ignore_changes = [redrive_policy]
+  }
+}
+
+# Messages received max_receive_count times move to the dead-letter queue. A resource of its
+# own (not the queue's redrive_policy argument, whose JSON the emulator reformats: a diff on
+# every plan), so the queue's attributes and this policy are compared each on its own.
+resource "aws_sqs_queue_redrive_policy" "this" {
+  queue_url = aws_sqs_queue.this.id
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dlq.arn
     maxReceiveCount     = var.queue.max_receive_count
   })
-  tags = merge(var.tags, { Name = local.queue_name })
 }
 
 # The dead-letter queue takes messages only from its own queue.
 resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  count = var.restrict_dead_letter_sources ? 1 : 0
+
   queue_url = aws_sqs_queue.dlq.id
   redrive_allow_policy = jsonencode({
     redrivePermission = "byQueue"
@@ -68,6 +82,10 @@ data "aws_iam_policy_document" "queue" {
 resource "aws_sqs_queue_policy" "this" {
   queue_url = aws_sqs_queue.this.id
   policy    = data.aws_iam_policy_document.queue.json
+
+  # One SetQueueAttributes at a time on the queue: concurrent ones race (seen on the emulator,
+  # where the policy then never reads back).
+  depends_on = [aws_sqs_queue_redrive_policy.this]
 }
 
 resource "aws_s3_bucket_notification" "pos" {

@@ -73,3 +73,10 @@ variable "queue" {
     error_message = "queue.max_receive_count must be between 1 and 1000."
   }
 }
+
+variable "restrict_dead_letter_sources" {
+  description = "Let only the POS queue use the dead-letter queue (redrive allow policy byQueue). False only on the emulator, where the allow policy never reads back (docs/EMULATOR_GAPS.md)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

@@ -21,4 +21,5 @@ module "platform" {
   quicksight                 = var.quicksight
   observability              = var.observability
   network                    = var.network
+  pos_events                 = var.pos_events
 }

@@ -45,3 +45,7 @@ network = {
   database_cidr_blocks = ["10.42.0.0/24"]
   gateway_endpoints    = { s3 = true, dynamodb = true }
 }
+
+# moto never reads a queue's RedriveAllowPolicy back: the provider waits for it forever
+# (docs/EMULATOR_GAPS.md). AWS environments keep the default (only the POS queue may use the DLQ).
+pos_events = { restrict_dead_letter_sources = false }

@@ -123,7 +123,9 @@ def pos_events_wiring(summary: Summary) -> list[str]:
     main = [a for n, a in queues.items() if n and not n.endswith("-dlq")]
     if len(main) != 1 or len(queues) != 2:
         problems.append(f"expected the POS queue and its -dlq, plan has {sorted(map(str, queues))}")
-    elif not _known_or_pending(summary, main[0], "redrive_policy"):
+    elif not _known_or_pending(summary, main[0], "redrive_policy") and not list(
+        _of_type(summary, "aws_sqs_queue_redrive_policy")
+    ):
         problems.append("the POS queue has no redrive policy (dead-letter queue)")
     if not list(_of_type(summary, "aws_sqs_queue_policy")):
         problems.append("no aws_sqs_queue_policy: S3 may not send to the queue")

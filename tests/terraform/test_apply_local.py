@@ -73,6 +73,7 @@ EXPECTED_TYPES = set(EXPECTED_COUNTS) | {
     "aws_cloudwatch_event_rule",
     "aws_cloudwatch_event_target",
     "aws_sqs_queue_policy",
+    "aws_sqs_queue_redrive_policy",
     "aws_vpc",
     "aws_subnet",
     "aws_route_table",

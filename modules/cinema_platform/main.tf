@@ -50,6 +50,7 @@ module "network" {
   gateway_endpoints   = var.network.gateway_endpoints
   interface_endpoints = var.network.interface_endpoints
   egress_via_nat      = var.network.egress_via_nat
+  describe_rules      = var.network.describe_rules
 }
 
 module "data_bucket" {

@@ -252,6 +252,7 @@ variable "network" {
     }))
     interface_endpoints = optional(list(string))
     egress_via_nat      = optional(bool)
+    describe_rules      = optional(bool)
   })
   default  = {}
   nullable = false

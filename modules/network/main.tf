@@ -72,8 +72,8 @@ resource "aws_vpc_security_group_ingress_rule" "self" {
   #checkov:skip=CKV_AWS_24:source is this security group itself (Glue's required self-reference), never 0.0.0.0/0
   #checkov:skip=CKV_AWS_25:source is this security group itself (Glue's required self-reference), never 0.0.0.0/0
   #checkov:skip=CKV_AWS_260:source is this security group itself (Glue's required self-reference), never 0.0.0.0/0
-  security_group_id = aws_security_group.glue.id
-  # Glue interfaces among themselves (all TCP)
+  security_group_id            = aws_security_group.glue.id
+  description                  = var.describe_rules ? "Glue interfaces among themselves (all TCP)" : null
   ip_protocol                  = "tcp"
   from_port                    = 0
   to_port                      = 65535
@@ -82,8 +82,8 @@ resource "aws_vpc_security_group_ingress_rule" "self" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "self" {
-  security_group_id = aws_security_group.glue.id
-  # Glue interfaces among themselves (all TCP)
+  security_group_id            = aws_security_group.glue.id
+  description                  = var.describe_rules ? "Glue interfaces among themselves (all TCP)" : null
   ip_protocol                  = "tcp"
   from_port                    = 0
   to_port                      = 65535
@@ -95,31 +95,31 @@ resource "aws_vpc_security_group_egress_rule" "database" {
   for_each = toset(var.database.cidr_blocks)
 
   security_group_id = aws_security_group.glue.id
-  # MySQL (ECR, CRM)
-  ip_protocol = "tcp"
-  from_port   = var.database.port
-  to_port     = var.database.port
-  cidr_ipv4   = each.value
-  tags        = var.tags
+  description       = var.describe_rules ? "MySQL (ECR, CRM)" : null
+  ip_protocol       = "tcp"
+  from_port         = var.database.port
+  to_port           = var.database.port
+  cidr_ipv4         = each.value
+  tags              = var.tags
 }
 
 resource "aws_vpc_security_group_egress_rule" "gateway" {
   for_each = aws_vpc_endpoint.gateway
 
   security_group_id = aws_security_group.glue.id
-  # HTTPS to ${each.key} through its gateway endpoint
-  ip_protocol    = "tcp"
-  from_port      = 443
-  to_port        = 443
-  prefix_list_id = each.value.prefix_list_id
-  tags           = var.tags
+  description       = var.describe_rules ? "HTTPS to ${each.key} through its gateway endpoint" : null
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = each.value.prefix_list_id
+  tags              = var.tags
 }
 
 resource "aws_vpc_security_group_egress_rule" "interface" {
   count = length(local.interfaces) > 0 ? 1 : 0
 
-  security_group_id = aws_security_group.glue.id
-  # HTTPS to the interface endpoints
+  security_group_id            = aws_security_group.glue.id
+  description                  = var.describe_rules ? "HTTPS to the interface endpoints" : null
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
@@ -132,12 +132,12 @@ resource "aws_vpc_security_group_egress_rule" "nat" {
   count = var.egress_via_nat ? 1 : 0
 
   security_group_id = aws_security_group.glue.id
-  # HTTPS to AWS APIs through the VPC's NAT
-  ip_protocol = "tcp"
-  from_port   = 443
-  to_port     = 443
-  cidr_ipv4   = "0.0.0.0/0"
-  tags        = var.tags
+  description       = var.describe_rules ? "HTTPS to AWS APIs through the VPC's NAT" : null
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+  tags              = var.tags
 }
 
 # ------------------------------------------------------------------------------ endpoints
@@ -163,8 +163,8 @@ resource "aws_security_group" "endpoints" {
 resource "aws_vpc_security_group_ingress_rule" "endpoints" {
   count = length(local.interfaces) > 0 ? 1 : 0
 
-  security_group_id = aws_security_group.endpoints[0].id
-  # HTTPS from the Glue interfaces
+  security_group_id            = aws_security_group.endpoints[0].id
+  description                  = var.describe_rules ? "HTTPS from the Glue interfaces" : null
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443

@@ -95,3 +95,10 @@ variable "egress_via_nat" {
   default     = false
   nullable    = false
 }
+
+variable "describe_rules" {
+  description = "Give every security group rule its description. False only on the emulator, which never reads rule descriptions back (a diff on every plan: docs/EMULATOR_GAPS.md)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

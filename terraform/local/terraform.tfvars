@@ -44,6 +44,7 @@ network = {
   vpc                  = { availability_zone = "us-east-1a", cidr_block = "10.42.0.0/24" }
   database_cidr_blocks = ["10.42.0.0/24"]
   gateway_endpoints    = { s3 = true, dynamodb = true }
+  describe_rules       = false # moto never reads rule descriptions back (docs/EMULATOR_GAPS.md)
 }
 
 # moto never reads a queue's RedriveAllowPolicy back: the provider waits for it forever

@@ -42,6 +42,14 @@ TAGGABLE = (
     "aws_serverlessapplicationrepository_cloudformation_stack",
     "aws_sns_topic",
     "aws_sqs_queue",
+    "aws_default_security_group",
+    "aws_route_table",
+    "aws_security_group",
+    "aws_subnet",
+    "aws_vpc",
+    "aws_vpc_endpoint",
+    "aws_vpc_security_group_egress_rule",
+    "aws_vpc_security_group_ingress_rule",
 )
 
 

@@ -266,3 +266,48 @@ resource "aws_athena_data_catalog" "dynamodb" {
 
   depends_on = [aws_serverlessapplicationrepository_cloudformation_stack.connector]
 }
+
+# ------------------------------------------------------------------ views (real catalog views)
+# A saved query is never run, so it creates no view. These are the views themselves, stored the
+# way Athena's CREATE VIEW stores them: a Glue VIRTUAL_VIEW table whose view_original_text is
+# "/* Presto View: <base64 of the view JSON> */" (originalSql, catalog, schema, columns with
+# Presto types), view_expanded_text "/* Presto View */", and presto_view = true.
+locals {
+  views = var.views_file == null ? {} : jsondecode(file(var.views_file)).views
+  view_json = {
+    for name, v in local.views : name => jsonencode({
+      originalSql = replace(v.sql, "$${database}", var.glue_database_name)
+      catalog     = "awsdatacatalog"
+      schema      = var.glue_database_name
+      columns     = [for c in v.columns : { name = c.name, type = c.type }]
+    })
+  }
+}
+
+resource "aws_glue_catalog_table" "view" {
+  for_each = local.views
+
+  name          = each.key
+  database_name = var.glue_database_name
+  description   = "Athena view ${each.key} (scripts/athena/views/${each.key}.sql)"
+  table_type    = "VIRTUAL_VIEW"
+  owner         = "terraform"
+
+  view_original_text = "/* Presto View: ${base64encode(local.view_json[each.key])} */"
+  view_expanded_text = "/* Presto View */"
+
+  parameters = {
+    presto_view = "true"
+    comment     = "Presto View"
+  }
+
+  storage_descriptor {
+    dynamic "columns" {
+      for_each = { for i, c in each.value.columns : format("%03d", i) => { name = c.name, type = each.value.hive_types[i] } }
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
+}

@@ -32,3 +32,8 @@ output "named_query_ids" {
   description = "Saved query IDs by \"<folder>/<file stem>\" (e.g. views/site_kpis): run the views/* ones once after apply to create the views."
   value       = { for k, q in aws_athena_named_query.this : k => q.id }
 }
+
+output "view_names" {
+  description = "Athena views created as Glue VIRTUAL_VIEW tables (what the QuickSight data sets read)."
+  value       = sort(keys(aws_glue_catalog_table.view))
+}

@@ -99,12 +99,16 @@ variable "enable_dynamodb_connector" {
 }
 
 variable "connector_semantic_version" {
-  description = "Pinned semantic version of the AthenaDynamoDBConnector application (upgrade deliberately: it redeploys the Lambda)."
+  description = "Pinned semantic version of the AthenaDynamoDBConnector application (upgrade deliberately: it redeploys the Lambda). 2026.33.1 (release tag v2026.33.1 of awslabs/aws-athena-query-federation) runs as a container image; 2023.46.2 ran java11 on Amazon Linux 2 (end of life 2026-06-30). The template parameters set below are that release's (AthenaCatalogName, SpillBucket, SpillPrefix, LambdaTimeout, LambdaMemory, LambdaRole, DisableSpillEncryption, KMSKeyId, PermissionsBoundaryARN)."
   type        = string
-  default     = "2023.46.2"
+  default     = "2026.33.1"
+  validation {
+    condition     = var.connector_semantic_version != "2023.46.2"
+    error_message = "AthenaDynamoDBConnector 2023.46.2 runs java11 on Amazon Linux 2 (end of life 2026-06-30): pin a current release such as 2026.33.1."
+  }
   validation {
     condition     = can(regex("^[0-9]{4}\\.[0-9]{1,2}\\.[0-9]+$", var.connector_semantic_version))
-    error_message = "connector_semantic_version must look like YYYY.W.N (e.g. 2023.46.2)."
+    error_message = "connector_semantic_version must look like YYYY.W.N (e.g. 2026.33.1)."
   }
 }
 
@@ -171,5 +175,16 @@ variable "dynamodb_kms_key_arn" {
   validation {
     condition     = var.dynamodb_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.dynamodb_kms_key_arn))
     error_message = "dynamodb_kms_key_arn must be a KMS key ARN or null."
+  }
+}
+
+variable "views_file" {
+  description = "JSON file of the Athena views (scripts/athena/views.json, rendered from scripts/athena/views/*.sql by scripts/athena/render_views.py): each becomes a Glue VIRTUAL_VIEW table in Athena's view form, so the view exists after apply. Null: no views."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.views_file == null || can(regex("\\.json$", var.views_file))
+    error_message = "views_file must be a .json file (scripts/athena/views.json)."
   }
 }

@@ -5,6 +5,7 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
   account_id  = data.aws_caller_identity.current.account_id
@@ -14,6 +15,8 @@ locals {
   # One folder per source bucket, so the log bucket can serve more buckets later.
   access_log_prefix = "s3-access/${local.bucket_name}/"
   root_arn          = "arn:${local.partition}:iam::${local.account_id}:root"
+  # `id` is the region name on provider 5.x and 6.x (6.x deprecates `name`).
+  region = data.aws_region.current.id
 
   prefixes = {
     raw            = "raw/"
@@ -76,19 +79,21 @@ data "aws_iam_policy_document" "kms" {
     }
   }
 
-  # CloudWatch Logs encrypts the Glue log groups of this account with the key.
+  # CloudWatch Logs encrypts the Glue log groups of this account with the key. Logs calls KMS
+  # as the REGIONAL principal logs.<region>.amazonaws.com (AWS docs: encrypt-log-data-kms);
+  # with logs.amazonaws.com, creating a KMS-encrypted log group fails with AccessDenied.
   statement {
     sid = "CloudWatchLogsOfThisAccount"
     principals {
       type        = "Service"
-      identifiers = ["logs.amazonaws.com"]
+      identifiers = ["logs.${local.region}.amazonaws.com"]
     }
     actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
     resources = ["*"]
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:*:${local.account_id}:log-group:*"]
+      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
     }
   }
 
@@ -98,6 +103,23 @@ data "aws_iam_policy_document" "kms" {
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  # S3 sends the POS object events to the KMS-encrypted queue (modules/pos_events): it needs
+  # a data key for each message, for this account's buckets only.
+  statement {
+    sid = "S3EventsToEncryptedQueue"
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
     }
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = ["*"]

@@ -1,6 +1,6 @@
 output "bucket_name" {
   description = "Name of the data bucket."
-  value       = aws_s3_bucket.this.id
+  value       = aws_s3_bucket.this.bucket # known at plan time (id is not)
 }
 
 output "bucket_arn" {

@@ -29,12 +29,14 @@ variable "force_destroy" {
   description = "Let terraform destroy delete the buckets with their objects. Keep false outside throwaway environments."
   type        = bool
   default     = false
+  nullable    = false # null from the composition means "the default"
 }
 
 variable "kms_deletion_window_days" {
   description = "Waiting period (days) before the customer-managed KMS key is deleted after destroy."
   type        = number
   default     = 30
+  nullable    = false # null from the composition means "the default"
 
   validation {
     condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
@@ -54,7 +56,8 @@ variable "lifecycle_days" {
     noncurrent_version_expiration = optional(number, 30)
     abort_incomplete_multipart    = optional(number, 7)
   })
-  default = {}
+  default  = {}
+  nullable = false # null from the composition means "the default"
 
   validation {
     condition     = var.lifecycle_days.raw_to_standard_ia >= 30
@@ -76,7 +79,8 @@ variable "access_logging" {
     enabled        = optional(bool, true)
     retention_days = optional(number, 365)
   })
-  default = {}
+  default  = {}
+  nullable = false # null from the composition means "the default"
 
   validation {
     condition     = var.access_logging.retention_days >= 1
@@ -88,4 +92,5 @@ variable "enforce_tls" {
   description = "Deny every request not made over TLS (aws:SecureTransport = false) in the bucket policies. Turn off only for the local emulator, which serves plain HTTP."
   type        = bool
   default     = true
+  nullable    = false # null from the composition means "the default"
 }

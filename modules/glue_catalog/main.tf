@@ -75,6 +75,13 @@ resource "aws_glue_connection" "mysql" {
   # to "update" it. No effect on AWS, where the value round-trips.
   lifecycle {
     ignore_changes = [connection_type]
+
+    # Glue refuses a JDBC crawler or job in a subnet without an S3 gateway endpoint or NAT
+    # ("Could not find S3 endpoint or NAT gateway for subnetId"): fail the plan instead.
+    precondition {
+      condition     = var.mysql.subnet_id == null || var.mysql.s3_route != null
+      error_message = "mysql.subnet_id is set but the subnet has no route to S3 (mysql.s3_route is null): enable modules/network with gateway_endpoints.s3 = true, or egress_via_nat = true when its route tables have a NAT."
+    }
   }
 
   dynamic "physical_connection_requirements" {
@@ -203,9 +210,18 @@ data "aws_iam_policy_document" "crawler" {
       sid = "VpcDescribe" # EC2 Describe* calls have no resource-level permissions
       actions = [
         "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups",
-        "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
       ]
       resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      sid       = "VpcAttributes" # DescribeVpcAttribute takes a VPC resource: this account's VPCs
+      actions   = ["ec2:DescribeVpcAttribute"]
+      resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/*"]
     }
   }
 }
@@ -261,6 +277,15 @@ resource "aws_glue_crawler" "jdbc" {
 
   tags       = var.tags
   depends_on = [aws_iam_role_policy.crawler, aws_glue_connection.mysql]
+
+  lifecycle {
+    # Glue refuses a JDBC crawler or job in a subnet without an S3 gateway endpoint or NAT
+    # ("Could not find S3 endpoint or NAT gateway for subnetId"): fail the plan instead.
+    precondition {
+      condition     = var.mysql.subnet_id == null || var.mysql.s3_route != null
+      error_message = "mysql.subnet_id is set but the subnet has no route to S3 (mysql.s3_route is null): enable modules/network with gateway_endpoints.s3 = true, or egress_via_nat = true when its route tables have a NAT."
+    }
+  }
 }
 
 resource "aws_glue_crawler" "pos" {

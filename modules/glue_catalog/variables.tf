@@ -73,7 +73,7 @@ variable "metric_tables_schema_file" {
 }
 
 variable "mysql" {
-  description = "The ECR/CRM MySQL server: JDBC URL (no credentials in it), an existing Secrets Manager secret ARN with {\"username\",\"password\"} (null creates an empty secret whose value is set out of band), the VPC placement Glue needs to reach a private database, and create_connection (false only on the emulator, which cannot update or delete connections: the name is still derived and used)."
+  description = "The ECR/CRM MySQL server (s3_route: how the subnet reaches S3, \"gateway-endpoint\" or \"nat\", as modules/network reports it; a subnet without one fails the plan): JDBC URL (no credentials in it), an existing Secrets Manager secret ARN with {\"username\",\"password\"} (null creates an empty secret whose value is set out of band), the VPC placement Glue needs to reach a private database, and create_connection (false only on the emulator, which cannot update or delete connections: the name is still derived and used)."
   type = object({
     jdbc_url             = string
     secret_arn           = optional(string)
@@ -84,6 +84,7 @@ variable "mysql" {
     databases            = optional(list(string), ["ecr", "crm"])
     enforce_ssl          = optional(bool, true)
     create_connection    = optional(bool, true)
+    s3_route             = optional(string)
   })
 
   validation {
@@ -111,7 +112,8 @@ variable "crawlers" {
     pos_schedule         = optional(string) # null = on demand (an optional() default would replace an explicit null)
     pos_recrawl_behavior = optional(string, "CRAWL_NEW_FOLDERS_ONLY")
   })
-  default = {}
+  default  = {}
+  nullable = false # null from the composition means "the default"
 
   validation {
     condition = alltrue([
@@ -129,6 +131,7 @@ variable "catalog_encryption" {
   description = "Manage the account-wide Glue Data Catalog encryption settings (metadata at rest and connection passwords) with the KMS key. Account-wide: enable it in one root per account only."
   type        = bool
   default     = false
+  nullable    = false # null from the composition means "the default"
 }
 
 variable "jdbc_table_prefix" {

@@ -1,4 +1,4 @@
-# The cinema metrics Glue 5.0 PySpark job: code uploaded from the repository (hash-tracked),
+# The cinema metrics Glue 5.x PySpark job: code uploaded from the repository (hash-tracked),
 # a least-privilege role, encrypted logs/bookmarks/outputs, a schedule, and alarms on failed
 # runs and on a quarantine ratio above a threshold, sent to a KMS-encrypted SNS topic.
 
@@ -19,28 +19,31 @@ locals {
   package_key     = "${var.prefixes.scripts}glue/cinema_metrics.zip"
   listed_prefixes = distinct([var.prefixes.pos, var.prefixes.scripts, var.prefixes.tmp, var.prefixes.curated, var.prefixes.state, var.prefixes.logs])
 
-  # Glue writes to the custom continuous-log group and, with a CloudWatch-encrypting
-  # security configuration, to groups named after the configuration and the role. All are
-  # created here so each has a retention and the key, and the role may write to them only.
+  # Glue 5.x logs to <--custom-logGroup-prefix>/error (system, Spark, GlueLogger) and /output
+  # (stdout, stderr); a CloudWatch-encrypting security configuration may add groups named after
+  # the configuration and the role. All are created here so each has a retention and the key;
+  # the role may create and write groups under /aws-glue/jobs/<name_prefix>-* only.
+  # (--enable-continuous-cloudwatch-log / --continuous-log-logGroup are Glue <= 4.0 options.)
+  log_group_prefix = "/aws-glue/jobs/${local.job_name}"
   log_groups = {
-    continuous = "/aws-glue/jobs/${local.job_name}"
-    logs_v2    = "/aws-glue/jobs/logs-v2-${local.security_conf}"
-    output     = "/aws-glue/jobs/${local.security_conf}-role/${local.role_name}/output"
-    error      = "/aws-glue/jobs/${local.security_conf}-role/${local.role_name}/error"
+    error       = "${local.log_group_prefix}/error"
+    output      = "${local.log_group_prefix}/output"
+    conf_output = "/aws-glue/jobs/${local.security_conf}-role/${local.role_name}/output"
+    conf_error  = "/aws-glue/jobs/${local.security_conf}-role/${local.role_name}/error"
   }
+  log_group_arn_pattern = "${local.logs_arn}/aws-glue/jobs/${var.name_prefix}-*"
 
   default_arguments = merge(
     {
-      "--job-language"                     = "python"
-      "--extra-py-files"                   = "${local.s3}${local.package_key}"
-      "--job-bookmark-option"              = "job-bookmark-enable"
-      "--enable-metrics"                   = "true"
-      "--enable-observability-metrics"     = "true"
-      "--enable-continuous-cloudwatch-log" = "true"
-      "--continuous-log-logGroup"          = local.log_groups.continuous
-      "--enable-spark-ui"                  = "true"
-      "--spark-event-logs-path"            = "${local.s3}${var.prefixes.logs}spark-ui/${local.job_name}/"
-      "--TempDir"                          = "${local.s3}${var.prefixes.tmp}glue/${local.job_name}/"
+      "--job-language"                 = "python"
+      "--extra-py-files"               = "${local.s3}${local.package_key}"
+      "--job-bookmark-option"          = "job-bookmark-enable"
+      "--enable-metrics"               = "true"
+      "--enable-observability-metrics" = "true"
+      "--custom-logGroup-prefix"       = local.log_group_prefix
+      "--enable-spark-ui"              = "true"
+      "--spark-event-logs-path"        = "${local.s3}${var.prefixes.logs}spark-ui/${local.job_name}/"
+      "--TempDir"                      = "${local.s3}${var.prefixes.tmp}glue/${local.job_name}/"
       # Read by the entry point (scripts/glue/glue_job.py, ARGUMENTS).
       "--database"              = var.database_name
       "--catalog_table_prefix"  = var.catalog_table_prefix
@@ -50,6 +53,8 @@ locals {
       "--state_prefix"          = var.prefixes.state
       "--dynamodb_table_prefix" = var.metric_tables.table_prefix
     },
+    var.pos_queue == null ? {} : { "--pos_queue_url" = var.pos_queue.url },
+    var.accepted_keys_table == null ? {} : { "--keys_table" = var.accepted_keys_table.name },
     length(var.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.additional_python_modules) } : {},
     var.extra_arguments,
   )
@@ -137,7 +142,7 @@ data "aws_iam_policy_document" "job" {
   statement {
     sid       = "UseKeys"
     actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-    resources = distinct([var.kms_key_arn, var.metric_tables.kms_key_arn])
+    resources = distinct(compact([var.kms_key_arn, var.metric_tables.kms_key_arn, try(var.pos_queue.kms_key_arn, null)]))
   }
 
   statement {
@@ -171,10 +176,29 @@ data "aws_iam_policy_document" "job" {
     }
   }
 
+  # Glue 5.x creates its groups and streams itself when they are missing.
   statement {
     sid       = "WriteJobLogs"
-    actions   = ["logs:AssociateKmsKey", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = flatten([for g in values(local.log_groups) : ["${local.logs_arn}${g}", "${local.logs_arn}${g}:*"]])
+    actions   = ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [local.log_group_arn_pattern, "${local.log_group_arn_pattern}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.pos_queue == null ? [] : [1]
+    content {
+      sid       = "ConsumePosEvents"
+      actions   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      resources = [var.pos_queue.arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.accepted_keys_table == null ? [] : [1]
+    content {
+      sid       = "AcceptedKeys"
+      actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+      resources = [var.accepted_keys_table.arn]
+    }
   }
 
   statement {
@@ -221,9 +245,18 @@ data "aws_iam_policy_document" "job" {
       sid = "VpcDescribe" # EC2 Describe* calls have no resource-level permissions
       actions = [
         "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups",
-        "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs",
       ]
       resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.vpc == null ? [] : [1]
+    content {
+      sid       = "VpcAttributes" # DescribeVpcAttribute takes a VPC resource: this account's VPCs
+      actions   = ["ec2:DescribeVpcAttribute"]
+      resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/*"]
     }
   }
 }
@@ -269,7 +302,7 @@ resource "aws_glue_job" "this" {
   name                   = local.job_name
   description            = "Cinema metrics: ECR/CRM + POS -> five metric tables (DynamoDB + curated Parquet)"
   role_arn               = aws_iam_role.job.arn
-  glue_version           = "5.0"
+  glue_version           = var.glue_version
   worker_type            = var.job.worker_type
   number_of_workers      = var.job.number_of_workers
   execution_class        = var.job.execution_class
@@ -293,6 +326,15 @@ resource "aws_glue_job" "this" {
   tags = var.tags
 
   depends_on = [aws_iam_role_policy.job, aws_cloudwatch_log_group.job, aws_s3_object.package]
+
+  lifecycle {
+    # Glue refuses a job with a JDBC connection in a subnet without an S3 gateway endpoint or
+    # NAT ("Could not find S3 endpoint or NAT gateway for subnetId"): fail the plan instead.
+    precondition {
+      condition     = var.vpc == null || try(var.vpc.s3_route, null) != null
+      error_message = "The job runs in subnet ${try(var.vpc.subnet_id, "?")} with no route to S3 (vpc.s3_route is null): add the S3 gateway endpoint (modules/network) or declare the subnet's NAT."
+    }
+  }
 }
 
 resource "aws_glue_trigger" "schedule" {
@@ -302,7 +344,33 @@ resource "aws_glue_trigger" "schedule" {
   description       = "Runs ${local.job_name} on ${var.job.schedule}"
   type              = "SCHEDULED"
   schedule          = var.job.schedule
+  start_on_creation = var.job.start_on_creation
+
+  actions {
+    job_name = aws_glue_job.this.name
+  }
+
+  tags = var.tags
+}
+
+# First run: the job reads the crawled ECR/CRM tables, which exist only after the JDBC crawler
+# has run once. This trigger starts the job when that crawler succeeds (the first crawl after
+# the secret's value is set, then each scheduled crawl), so a fresh environment works without
+# waiting for a schedule slot and without failing runs before the first crawl.
+resource "aws_glue_trigger" "after_crawl" {
+  count = var.start_after_crawler == null ? 0 : 1
+
+  name              = "${local.job_name}-after-crawl"
+  description       = "Runs ${local.job_name} when crawler ${var.start_after_crawler} succeeds"
+  type              = "CONDITIONAL"
   start_on_creation = true
+
+  predicate {
+    conditions {
+      crawler_name = var.start_after_crawler
+      crawl_state  = "SUCCEEDED"
+    }
+  }
 
   actions {
     job_name = aws_glue_job.this.name

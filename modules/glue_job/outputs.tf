@@ -14,7 +14,7 @@ output "job_role_arn" {
 }
 
 output "log_group_names" {
-  description = "CloudWatch log groups of the job (continuous logs and the security-configuration groups)."
+  description = "CloudWatch log groups of the job (<custom-logGroup-prefix>/error and /output, and the security-configuration groups)."
   value       = [for k in sort(keys(aws_cloudwatch_log_group.job)) : aws_cloudwatch_log_group.job[k].name]
 }
 

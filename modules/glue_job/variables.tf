@@ -72,10 +72,11 @@ variable "secret_arn" {
 }
 
 variable "vpc" {
-  description = "Subnet and security groups of the JDBC connection, when the database is private: the job role then may create its network interfaces there."
+  description = "Subnet and security groups of the JDBC connection, when the database is private: the job role then may create its network interfaces there. s3_route: how the subnet reaches S3 (\"gateway-endpoint\" or \"nat\", modules/network output); null fails the plan, as Glue would refuse the run."
   type = object({
     subnet_id          = string
     security_group_ids = list(string)
+    s3_route           = optional(string)
   })
   default = null
 }
@@ -104,13 +105,15 @@ variable "job" {
   type = object({
     worker_type       = optional(string, "G.1X")
     number_of_workers = optional(number, 2)
-    execution_class   = optional(string, "STANDARD")
+    execution_class   = optional(string, "FLEX")
     schedule          = optional(string, "cron(0 */2 * * ? *)")
     schedule_enabled  = optional(bool, true)
     timeout_minutes   = optional(number, 30)
-    max_retries       = optional(number, 0)
+    max_retries       = optional(number, 1)
+    start_on_creation = optional(bool, true)
   })
-  default = {}
+  default  = {}
+  nullable = false # null from the composition means "the default"
 
   validation {
     condition     = contains(["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"], var.job.worker_type)
@@ -136,6 +139,11 @@ variable "job" {
   validation {
     condition     = var.job.timeout_minutes >= 1 && var.job.timeout_minutes <= 2880
     error_message = "job.timeout_minutes must be between 1 and 2880."
+  }
+  validation {
+    # Flex runs on spare capacity and may be interrupted: without a retry a lost run waits for the next slot.
+    condition     = var.job.execution_class != "FLEX" || var.job.max_retries >= 1
+    error_message = "FLEX execution needs job.max_retries >= 1 (Flex capacity can be reclaimed mid-run)."
   }
   validation {
     condition     = var.job.max_retries >= 0 && var.job.max_retries <= 10
@@ -164,6 +172,7 @@ variable "log_retention_days" {
   description = "Retention of the job's CloudWatch log groups, in days (a value CloudWatch accepts)."
   type        = number
   default     = 30
+  nullable    = false # null from the composition means "the default"
 
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
@@ -178,7 +187,8 @@ variable "alarms" {
     quarantine_ratio_threshold = optional(number, 0.05)
     quarantine_period_seconds  = optional(number, 3600)
   })
-  default = {}
+  default  = {}
+  nullable = false # null from the composition means "the default"
 
   validation {
     condition     = var.alarms.email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarms.email))
@@ -192,4 +202,51 @@ variable "alarms" {
     condition     = contains([60, 300, 900, 3600, 7200, 21600, 86400], var.alarms.quarantine_period_seconds)
     error_message = "alarms.quarantine_period_seconds must be one of 60, 300, 900, 3600, 7200, 21600, 86400."
   }
+}
+
+variable "glue_version" {
+  description = "Glue version of the job: 5.1 (Spark 3.5.6, Python 3.11; ships orjson 3.11.4 and pyarrow 22) or 5.0. Logging uses the 5.x arguments (--custom-logGroup-prefix)."
+  type        = string
+  default     = "5.1"
+  nullable    = false
+
+  validation {
+    condition     = contains(["5.0", "5.1"], var.glue_version)
+    error_message = "glue_version must be 5.0 or 5.1 (the job's logging arguments and bundled libraries are those of Glue 5.x)."
+  }
+}
+
+variable "pos_queue" {
+  description = "SQS queue of the POS object events (modules/pos_events): the job gets --pos_queue_url and may receive/delete its messages and decrypt them with kms_key_arn. Null: no queue."
+  type = object({
+    url         = string
+    arn         = string
+    kms_key_arn = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.pos_queue == null || can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.pos_queue.arn))
+    error_message = "pos_queue.arn must be an SQS queue ARN."
+  }
+}
+
+variable "accepted_keys_table" {
+  description = "DynamoDB table of the POS line keys the job accepted (modules/metric_tables accepted_keys_table_*): the job gets --keys_table and BatchGetItem/BatchWriteItem/GetItem/PutItem on exactly that table. Null: none."
+  type = object({
+    name = string
+    arn  = string
+  })
+  default = null
+
+  validation {
+    condition     = var.accepted_keys_table == null || can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", var.accepted_keys_table.arn))
+    error_message = "accepted_keys_table.arn must be a DynamoDB table ARN."
+  }
+}
+
+variable "start_after_crawler" {
+  description = "Crawler whose successful run starts the job (a CONDITIONAL trigger): the first crawl of the JDBC sources creates the catalog tables the job reads, then the job runs at once instead of failing on its schedule. Null: no such trigger."
+  type        = string
+  default     = null
 }

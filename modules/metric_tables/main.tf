@@ -93,3 +93,34 @@ resource "aws_dynamodb_table" "this" {
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}", MetricTable = each.key })
 }
+
+# The POS line keys the job has accepted (transaction_id, line_no): a line seen again, in a
+# re-sent file or a later one, is a duplicate. Same key, PITR and protection as the metric tables.
+resource "aws_dynamodb_table" "accepted_keys" {
+  name                        = "${var.name_prefix}-accepted-keys"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "transaction_id"
+  range_key                   = "line_no"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "transaction_id"
+    type = "S"
+  }
+
+  attribute {
+    name = "line_no"
+    type = "N"
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.this.arn
+  }
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-accepted-keys" })
+}

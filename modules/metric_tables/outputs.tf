@@ -12,3 +12,13 @@ output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key encrypting the tables."
   value       = aws_kms_key.this.arn
 }
+
+output "accepted_keys_table_name" {
+  description = "DynamoDB table of the POS line keys the job accepted (pk transaction_id, sk line_no)."
+  value       = aws_dynamodb_table.accepted_keys.name
+}
+
+output "accepted_keys_table_arn" {
+  description = "ARN of the accepted-keys table."
+  value       = aws_dynamodb_table.accepted_keys.arn
+}

@@ -38,18 +38,21 @@ variable "point_in_time_recovery" {
   description = "Enable point-in-time recovery (35 days of continuous backups) on every table."
   type        = bool
   default     = true
+  nullable    = false # null from the composition means "the default"
 }
 
 variable "deletion_protection" {
   description = "Enable DynamoDB deletion protection (true in prod: terraform destroy then fails until it is turned off)."
   type        = bool
   default     = true
+  nullable    = false # null from the composition means "the default"
 }
 
 variable "kms_deletion_window_days" {
   description = "Waiting period (days) before the tables' KMS key is deleted after destroy."
   type        = number
   default     = 30
+  nullable    = false # null from the composition means "the default"
 
   validation {
     condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30

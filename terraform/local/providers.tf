@@ -32,8 +32,15 @@ provider "aws" {
     sqs            = var.aws_endpoint
     sts            = var.aws_endpoint
   }
+}
 
-  default_tags {
-    tags = local.tags
+variable "aws_endpoint" {
+  description = "URL of the moto server every AWS service call goes to (the demo and the tests pass their port)."
+  type        = string
+  default     = "http://127.0.0.1:15000"
+
+  validation {
+    condition     = can(regex("^https?://[^/]+$", var.aws_endpoint))
+    error_message = "aws_endpoint must be a URL such as http://127.0.0.1:15000 (no path)."
   }
 }

@@ -36,3 +36,17 @@ data_bucket = {
 }
 
 job_log_retention_days = 7
+
+# A minimal private VPC on moto (no vpc_id: the module creates VPC, subnet and route table) so
+# the local apply covers the security group and the gateway endpoints.
+network = {
+  enabled              = true
+  vpc                  = { availability_zone = "us-east-1a", cidr_block = "10.42.0.0/24" }
+  database_cidr_blocks = ["10.42.0.0/24"]
+  gateway_endpoints    = { s3 = true, dynamodb = true }
+  describe_rules       = false # moto never reads rule descriptions back (docs/EMULATOR_GAPS.md)
+}
+
+# moto never reads a queue's RedriveAllowPolicy back: the provider waits for it forever
+# (docs/EMULATOR_GAPS.md). AWS environments keep the default (only the POS queue may use the DLQ).
+pos_events = { restrict_dead_letter_sources = false }

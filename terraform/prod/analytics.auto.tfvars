@@ -6,7 +6,7 @@ athena = {
   enable_dynamodb_connector      = true
   connector_memory_mb            = 1024
   connector_timeout_seconds      = 900
-  connector_semantic_version     = "2023.46.2"
+  connector_semantic_version     = "2026.33.1"
   saved_queries                  = true
   force_destroy                  = false
 }
@@ -23,6 +23,12 @@ quicksight = {
   import_mode      = "SPICE"
   refresh_interval = "HOURLY"
   refresh_timezone = "America/Mexico_City"
+  # Prerequisites (README "Deploying to AWS"): the account's QuickSight Enterprise subscription
+  # (step 1: then account_subscribed = true) and the users below, registered in QuickSight.
+  account_subscribed = true
+  service_role_name  = "aws-quicksight-service-role-v0"
+  author_user_names  = ["analytics-author"]
+  reader_user_names  = ["gm-site-ops", "head-of-programming", "finance-controller"]
 }
 
 observability = {

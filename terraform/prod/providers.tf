@@ -1,7 +1,4 @@
+# Tags come from the composition (every resource gets them explicitly), not default_tags.
 provider "aws" {
   region = var.region
-
-  default_tags {
-    tags = local.tags
-  }
 }

@@ -28,9 +28,6 @@ metric_tables = {
 mysql = {
   jdbc_url             = "jdbc:mysql://ecr-crm.prod.cinema.internal:3306/ecr"
   secret_recovery_days = 30
-  subnet_id            = "subnet-0prd0000000000001"
-  security_group_ids   = ["sg-0prd0000000000001"]
-  availability_zone    = "us-east-1a"
 }
 
 data_bucket = {
@@ -38,6 +35,29 @@ data_bucket = {
   kms_deletion_window_days = 30
 }
 
-catalog_encryption     = true
+# The Glue Data Catalog encryption settings are ACCOUNT-WIDE (every database of the account,
+# with this environment's key): an explicit choice of the account owner, off here.
+catalog_encryption     = false
 job_log_retention_days = 90
 alarm_email            = "data-platform-alerts@cinema.example"
+
+# The Glue JDBC network (modules/network) in the VPC of the ECR/CRM database. REPLACE the ids
+# with that VPC's (README "Deploying to AWS", step 2). Only the JDBC connection, its crawler and
+# the job go in the subnet; this adds the Glue security group and the free S3 + DynamoDB gateway
+# endpoints on the subnet's route table. The VPC's existing NAT carries the job's other AWS calls
+# (logs, metrics, KMS, Secrets Manager, SQS); without a NAT list them in interface_endpoints
+# (about 7.20 USD per AZ-month each: `make cost ENV=prod` prices them).
+network = {
+  enabled = true
+  vpc = {
+    vpc_id            = "vpc-0f00000000000000a"
+    subnet_id         = "subnet-0f00000000000000a"
+    availability_zone = "us-east-1a"
+    route_table_ids   = ["rtb-0f00000000000000a"]
+  }
+  database_cidr_blocks = ["10.0.0.0/16"]
+  database_port        = 3306
+  gateway_endpoints    = { s3 = true, dynamodb = true }
+  interface_endpoints  = []
+  egress_via_nat       = true
+}

@@ -4,7 +4,7 @@ athena = {
   enable_dynamodb_connector      = true
   connector_memory_mb            = 1024
   connector_timeout_seconds      = 900
-  connector_semantic_version     = "2023.46.2"
+  connector_semantic_version     = "2026.33.1"
   saved_queries                  = true
   force_destroy                  = false
 }

@@ -25,9 +25,6 @@ metric_tables = {
 mysql = {
   jdbc_url             = "jdbc:mysql://ecr-crm.staging.cinema.internal:3306/ecr"
   secret_recovery_days = 7
-  subnet_id            = "subnet-0stg0000000000001"
-  security_group_ids   = ["sg-0stg0000000000001"]
-  availability_zone    = "us-east-1a"
 }
 
 data_bucket = {
@@ -37,3 +34,24 @@ data_bucket = {
 
 job_log_retention_days = 30
 alarm_email            = null
+
+# The Glue JDBC network (modules/network) in the VPC of the ECR/CRM database. REPLACE the ids
+# with that VPC's (README "Deploying to AWS", step 2). Only the JDBC connection, its crawler and
+# the job go in the subnet; this adds the Glue security group and the free S3 + DynamoDB gateway
+# endpoints on the subnet's route table. The VPC's existing NAT carries the job's other AWS calls
+# (logs, metrics, KMS, Secrets Manager, SQS); without a NAT list them in interface_endpoints
+# (about 7.20 USD per AZ-month each: `make cost ENV=staging` prices them).
+network = {
+  enabled = true
+  vpc = {
+    vpc_id            = "vpc-05a0000000000000a"
+    subnet_id         = "subnet-05a0000000000000a"
+    availability_zone = "us-east-1a"
+    route_table_ids   = ["rtb-05a0000000000000a"]
+  }
+  database_cidr_blocks = ["10.0.0.0/16"]
+  database_port        = 3306
+  gateway_endpoints    = { s3 = true, dynamodb = true }
+  interface_endpoints  = []
+  egress_via_nat       = true
+}

@@ -1,5 +1,7 @@
 """`terraform apply` of terraform/local against moto creates every resource the emulator
-supports, and `terraform destroy` removes them all; nothing secret shows up in clear text.
+supports (network included: VPC, security group, gateway endpoints), a second plan right after
+it is empty, the applied IAM passes the AWS rules and parliament, and `terraform destroy`
+removes them all; nothing secret shows up in clear text.
 
 The root is applied from a staged copy with its own state and data dir, under a project name
 of its own ("cmtest"), so neither a developer's `make apply ENV=local` nor the demo's
@@ -32,18 +34,26 @@ IGNORE = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan", ".terraf
 
 # Resource types the core modules must create on the emulator, with exact counts (within
 # those modules; the analytics modules add their own) where the design fixes them.
-CORE_MODULES = ("module.data_bucket.", "module.metric_tables.", "module.glue_catalog.", "module.glue_job.")
+CORE_MODULES = tuple(
+    f"module.platform.module.{m}"
+    for m in ("data_bucket.", "metric_tables.", "glue_catalog.", "glue_job.", "pos_events.", "network[0].")
+)
 EXPECTED_COUNTS = {
     "aws_kms_key": 2,
     "aws_s3_bucket": 2,  # data + access logs
     "aws_s3_bucket_logging": 1,
     "aws_s3_bucket_lifecycle_configuration": 2,
-    "aws_dynamodb_table": 5,
+    "aws_dynamodb_table": 6,  # five metric tables + accepted POS keys
     "aws_glue_catalog_database": 1,
     "aws_glue_catalog_table": 5,
     "aws_glue_crawler": 2,
     "aws_glue_job": 1,
-    "aws_glue_trigger": 1,
+    "aws_glue_trigger": 2,  # schedule + after the JDBC crawl
+    "aws_sqs_queue": 2,  # POS events + dead-letter queue
+    "aws_s3_bucket_notification": 1,
+    "aws_security_group": 1,
+    "aws_vpc_endpoint": 2,  # S3 + DynamoDB gateway endpoints
+    "aws_vpc_security_group_ingress_rule": 1,  # Glue's self-referencing all-TCP rule
     "aws_glue_security_configuration": 2,
     "aws_s3_object": 2,  # entry script + package zip
     "aws_secretsmanager_secret": 1,
@@ -62,6 +72,12 @@ EXPECTED_TYPES = set(EXPECTED_COUNTS) | {
     "aws_sns_topic_policy",
     "aws_cloudwatch_event_rule",
     "aws_cloudwatch_event_target",
+    "aws_sqs_queue_policy",
+    "aws_sqs_queue_redrive_policy",
+    "aws_vpc",
+    "aws_subnet",
+    "aws_route_table",
+    "aws_vpc_security_group_egress_rule",
 }
 # Attribute names whose value would be a credential (connection_properties is checked apart).
 SECRET_KEYS = re.compile(r"(^|_)(password|secret_string|secret_binary|secret_key|private_key)$", re.I)
@@ -153,6 +169,7 @@ def test_apply_and_destroy_local_root_on_moto(services, aws_env, tmp_path: Path)
         start = time.monotonic()
         _tf(root, env, "apply", "-input=false", "-auto-approve", "-parallelism=20", "local.tfplan")
         _check_applied(root, env, services.aws_endpoint, time.monotonic() - start)
+        _check_second_plan_is_empty(root, env, tfvars)
     finally:
         start = time.monotonic()
         # The state was just written by apply: skip the refresh (about a third of the time).
@@ -200,8 +217,44 @@ def _check_applied(root: Path, env: dict[str, str], endpoint: str, apply_s: floa
     assert len(expected_tables) == 5 and expected_tables <= tables
     glue = boto3.client("glue", endpoint_url=endpoint, region_name="us-east-1")
     job = glue.get_job(JobName=outputs["glue_job_name"]["value"])["Job"]
-    assert job["GlueVersion"] == "5.0"
+    assert job["GlueVersion"] == "5.1"
     assert job["DefaultArguments"]["--dynamodb_table_prefix"] == f"{PREFIX}-"
+    assert job["DefaultArguments"]["--keys_table"] == f"{PREFIX}-accepted-keys"
+    assert job["DefaultArguments"]["--pos_queue_url"].endswith(f"/{PREFIX}-pos-events")
+
+    # What the plan could not show (ARNs known after apply): the IAM of the queue and keys table,
+    # and every policy document through parliament.
+    import aws_rules
+    import iam_lint
+    from tfharness import Summary
+
+    values = {r["address"]: r.get("values", {}) for r in resources}
+    types = {r["address"]: r["type"] for r in resources}
+    summary = Summary(values, types, Counter(types.values()), {}, {})
+    problems = aws_rules.job_queue_and_keys_iam(summary) + aws_rules.regional_service_principals(
+        summary, "us-east-1"
+    )
+    assert not problems, "\n".join(problems)
+    lint, excepted, count = iam_lint.findings(state)
+    print(f"parliament: {count} policy documents, {len(excepted)} documented exceptions")
+    assert count >= 8 and not lint, "\n".join(lint)
+
+
+def _check_second_plan_is_empty(root: Path, env: dict[str, str], tfvars: list[str]) -> None:
+    """Right after apply, a plan has nothing to do (no perpetual diff)."""
+    proc = subprocess.run(
+        [TERRAFORM, "plan", "-input=false", "-detailed-exitcode", "-no-color", "-parallelism=20", *tfvars],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=420,
+    )
+    changes = [line.strip() for line in proc.stdout.splitlines() if re.match(r"\s+# .* (will|must) be", line)]
+    assert proc.returncode == 0, (
+        f"second plan after apply is not empty (exit {proc.returncode}):\n"
+        + "\n".join(changes or [proc.stdout[-3000:], proc.stderr[-2000:]])
+    )
 
 
 def test_no_credentials_in_any_tfvars() -> None:

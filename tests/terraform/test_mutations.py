@@ -9,6 +9,15 @@
   metric tables without PITR              checkov: CKV_CM_3 (custom)
   prod deletion protection off            plan vs inventories/prod.yaml
   a common tag dropped from prod          plan vs inventories/prod.yaml (tags_all of every resource)
+  key policy grants logs.amazonaws.com    aws_rules.regional_service_principals (logs.<region>...)
+  Glue 4.0 logging argument on Glue 5.1   aws_rules.glue5_arguments
+  ObjectRemoved dropped from the POS      aws_rules.pos_events_wiring
+    notification, --keys_table renamed
+  QuickSight role loses s3:PutObject on    aws_rules.quicksight_role_reads
+    the results prefix
+  one v_* view no longer created           aws_rules.data_set_views_exist (its data set reads nothing)
+  S3 gateway endpoint off, no NAT         the plan fails (precondition of the JDBC connection, crawler
+                                          and job) and aws_rules.subnet_route_to_s3
 
 The copies reuse the session's `init` of the real tree (same modules, same provider), so each
 break costs one validate, plan or checkov run, started early on the shared worker pool.
@@ -22,6 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import aws_rules
 import pytest
 import scanners
 from inventory import compare, load
@@ -113,17 +123,90 @@ def mutations(
     # 7, 8: prod plan breaks the inventory must catch.
     plan_tree = _copy(tree, base / "plan")
     _edit(plan_tree, "terraform/prod/terraform.tfvars", r"(deletion_protection\s*=\s*)true", r"\1false")
-    _edit(plan_tree, "terraform/prod/main.tf", r'^\s*ManagedBy\s*=\s*"terraform"\n', "")
+    _edit(plan_tree, "modules/cinema_platform/main.tf", r'^\s*ManagedBy\s*=\s*"terraform"\n', "")
 
     def plan_prod() -> StackRun:
         # Only what the two breaks touch (the metric tables and their key): a third of a full plan.
         tf = _adopt_init(prod, stack_futures["prod"].result(), plan_tree, base / "data-plan", env)
         run = StackRun(prod, Result(True, "init adopted"))
         run.validate, run.validate_report = tf.validate()
-        run.plan, run.plan_json = tf.plan(targets=["module.metric_tables"])
+        run.plan, run.plan_json = tf.plan(targets=["module.platform.module.metric_tables"])
         return run
 
     found["plan"] = pool.submit(plan_prod)
+
+    # 9-11: AWS rules moto does not enforce, broken in one copy, one targeted prod plan.
+    rules_tree = _copy(tree, base / "rules")
+    _edit(
+        rules_tree,
+        "modules/data_bucket/main.tf",
+        r'"logs\.\$\{local\.region\}\.amazonaws\.com"',
+        '"logs.amazonaws.com"',
+    )
+    _edit(
+        rules_tree,
+        "modules/glue_job/main.tf",
+        r'^(\s*)"--custom-logGroup-prefix"(\s*)= local.log_group_prefix\n',
+        r'\1"--enable-continuous-cloudwatch-log" = "true"\n'
+        r'\1"--continuous-log-logGroup" = local.log_group_prefix\n',
+    )
+    _edit(
+        rules_tree,
+        "modules/pos_events/main.tf",
+        r'"s3:ObjectCreated:\*", "s3:ObjectRemoved:\*"',
+        '"s3:ObjectCreated:*"',
+    )
+    _edit(rules_tree, "modules/glue_job/main.tf", r'"--keys_table" = var', '"--keys-table" = var')
+    _edit(
+        rules_tree,
+        "modules/quicksight/main.tf",
+        r'"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"',
+        '"s3:AbortMultipartUpload", "s3:GetObject"',
+    )
+    _edit(
+        rules_tree,
+        "modules/athena/main.tf",
+        r"(resource \"aws_glue_catalog_table\" \"view\" \{\n  for_each = )local\.views",
+        r'\1{ for k, v in local.views : k => v if k != "v_chain_daily" }',
+    )
+
+    def plan_rules() -> StackRun:
+        tf = _adopt_init(prod, stack_futures["prod"].result(), rules_tree, base / "data-rules", env)
+        run = StackRun(prod, Result(True, "init adopted"))
+        run.plan, run.plan_json = tf.plan(
+            targets=[
+                f"module.platform.module.{m}"
+                for m in ("data_bucket", "glue_job", "pos_events", "metric_tables", "athena", "quicksight")
+            ]
+        )
+        return run
+
+    found["rules"] = pool.submit(plan_rules)
+
+    # 12: the job and crawler's subnet loses its route to S3: the plan must stop.
+    route_tree = _copy(tree, base / "route")
+    _edit(
+        route_tree,
+        "terraform/prod/terraform.tfvars",
+        r"gateway_endpoints\s*=\s*\{ s3 = true",
+        "gateway_endpoints = { s3 = false",
+    )
+    _edit(
+        route_tree, "terraform/prod/terraform.tfvars", r"egress_via_nat\s*=\s*true", "egress_via_nat = false"
+    )
+
+    def plan_route() -> StackRun:
+        tf = _adopt_init(prod, stack_futures["prod"].result(), route_tree, base / "data-route", env)
+        run = StackRun(prod, Result(True, "init adopted"))
+        run.plan, run.plan_json = tf.plan(
+            targets=[
+                "module.platform.module.glue_catalog.aws_glue_connection.mysql",
+                "module.platform.module.network",
+            ]
+        )
+        return run
+
+    found["route"] = pool.submit(plan_route)
     return found
 
 
@@ -182,7 +265,8 @@ def test_wildcard_iam_action_is_caught_by_checkov(mutations: dict[str, Any]) -> 
 def test_untagged_resource_is_caught_by_checkov(mutations: dict[str, Any]) -> None:
     report: scanners.CheckovReport = mutations["checkov"].result()
     found = _failed(report, "CKV_CM_1", "metric_tables/main.tf")
-    assert any(c["resource"].startswith("aws_dynamodb_table.") for c in found), report.failures()
+    # module.metric_tables.aws_dynamodb_table.this[...] when checkov reaches it through the composition
+    assert any("aws_dynamodb_table." in c["resource"] for c in found), report.failures()
 
 
 def test_pitr_off_is_caught_by_checkov(mutations: dict[str, Any]) -> None:
@@ -207,3 +291,60 @@ def test_dropped_tag_is_caught_by_the_inventory(mutations: dict[str, Any]) -> No
     problems = [p for p in compare(run.summary, load("prod")) if p.startswith("tags: ")]
     assert problems and all("'ManagedBy': None" in p for p in problems), problems
     assert any("aws_dynamodb_table" in p for p in problems)
+
+
+def _rules_run(mutations: dict[str, Any]) -> StackRun:
+    run: StackRun = mutations["rules"].result()
+    assert run.plan_json is not None, run.plan.output[-3000:] if run.plan else "not planned"
+    return run
+
+
+def test_global_logs_principal_is_caught(mutations: dict[str, Any]) -> None:
+    problems = aws_rules.regional_service_principals(_rules_run(mutations).summary, "us-east-1")
+    assert any("'logs.amazonaws.com'" in p and "logs.us-east-1.amazonaws.com" in p for p in problems), (
+        problems
+    )
+
+
+def test_glue_4_logging_arguments_are_caught(mutations: dict[str, Any]) -> None:
+    problems = aws_rules.glue5_arguments(_rules_run(mutations).summary)
+    assert any("--enable-continuous-cloudwatch-log is a Glue <= 4.0 argument" in p for p in problems), (
+        problems
+    )
+    assert any("--continuous-log-logGroup" in p for p in problems), problems
+    assert any("no --custom-logGroup-prefix" in p for p in problems), problems
+
+
+def test_pos_events_breaks_are_caught(mutations: dict[str, Any]) -> None:
+    problems = aws_rules.pos_events_wiring(_rules_run(mutations).summary)
+    assert any("not ObjectCreated:* + ObjectRemoved:*" in p for p in problems), problems
+    assert any("--keys_table is None, not the accepted-keys table" in p for p in problems), problems
+
+
+def test_subnet_without_route_to_s3_fails_the_plan(mutations: dict[str, Any]) -> None:
+    run: StackRun = mutations["route"].result()
+    assert run.plan is not None and not run.plan.ok, "the plan accepted a JDBC subnet with no route to S3"
+    assert "has no route to S3" in run.plan.output, run.plan.output[-3000:]
+
+
+def test_subnet_route_rule_catches_a_missing_endpoint(stack_runs: dict[str, StackRun]) -> None:
+    """The same break seen by the rule, on the real prod plan with its S3 gateway endpoint and
+    NAT egress removed from the summary (the mutated plan itself never completes)."""
+    summary = stack_runs["prod"].summary
+    assert not aws_rules.subnet_route_to_s3(summary)
+    for address in [
+        a for a, t in summary.types.items() if t in ("aws_vpc_endpoint", "aws_vpc_security_group_egress_rule")
+    ]:
+        summary.values.pop(address)
+    problems = aws_rules.subnet_route_to_s3(summary)
+    assert problems and "no S3 gateway endpoint" in problems[0], problems
+
+
+def test_quicksight_role_without_results_write_is_caught(mutations: dict[str, Any]) -> None:
+    problems = aws_rules.quicksight_role_reads(_rules_run(mutations).plan_json)
+    assert any("cannot write the results prefix" in p for p in problems), problems
+
+
+def test_data_set_without_its_view_is_caught(mutations: dict[str, Any]) -> None:
+    problems = aws_rules.data_set_views_exist(_rules_run(mutations).summary)
+    assert any("v_chain_daily, which no aws_glue_catalog_table creates" in p for p in problems), problems

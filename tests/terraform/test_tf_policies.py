@@ -40,6 +40,16 @@ def test_hcl_has_no_failed_checks(hcl_scan: Future[scanners.CheckovReport]) -> N
     assert {c["check_id"] for c in report.passed} >= CUSTOM, "the custom policies in policies/ did not run"
 
 
+def test_bootstrap_alone_has_no_failed_checks() -> None:
+    """checkov merges same-named resources across the directories of one run (the bootstrap key
+    policy hid behind the data bucket's `aws_iam_policy_document.kms`), so the only root with
+    resources of its own is also scanned alone. (The environment roots hold one module call:
+    the modules/ scan covers what they create.)"""
+    report = scanners.checkov_hcl(ROOT / "terraform" / "bootstrap")
+    _assert_clean(report, "terraform/bootstrap")
+    _assert_skips_have_reasons(report)
+
+
 def test_plans_have_no_failed_checks(plan_scan: scanners.CheckovReport) -> None:
     _assert_clean(plan_scan, "the roots' plan JSON")
     _assert_skips_have_reasons(plan_scan)

@@ -145,7 +145,7 @@ def stage_tree(dest: Path, source: Path = ROOT) -> Path:
     return dest
 
 
-HARNESS_VERSION = "1"  # bump when the way plans are made changes: it invalidates cached plans
+HARNESS_VERSION = "2"  # bump when the way plans are made changes: it invalidates cached plans
 
 
 def tree_digest(tree: Path) -> str:
@@ -282,6 +282,7 @@ class Summary:
     counts: Counter[str]
     outputs: dict[str, Any]
     references: dict[str, dict[str, list[str]]]  # address -> argument -> referenced addresses
+    unknown: dict[str, dict[str, Any]] = field(default_factory=dict)  # address -> after_unknown
 
 
 def _walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -310,7 +311,12 @@ def summarize(plan: dict[str, Any]) -> Summary:
     for address, expressions in _config_refs(plan.get("configuration", {}).get("root_module", {})):
         refs = {k: v.get("references", []) for k, v in expressions.items() if isinstance(v, dict)}
         references[address] = refs
-    return Summary(values, types, Counter(types.values()), outputs, references)
+    unknown = {
+        rc["address"]: (rc.get("change") or {}).get("after_unknown") or {}
+        for rc in plan.get("resource_changes", [])
+        if rc.get("mode") == "managed"
+    }
+    return Summary(values, types, Counter(types.values()), outputs, references, unknown)
 
 
 def config_address(address: str) -> str:

@@ -166,6 +166,9 @@ REQUIRED_PRICES = [
     "cloudtrail_data_events_per_100k",
     "sns_requests_per_million",
     "sns_email_per_100k",
+    "vpc_interface_endpoint_az_month",
+    "nat_gateway_gb",
+    "sqs_requests_per_million",
 ]
 
 

@@ -28,6 +28,8 @@ SERVICES = (
     "QuickSight",
     "KMS",
     "Secrets Manager",
+    "VPC",
+    "SQS",
     "CloudWatch",
     "CloudTrail",
     "SNS",
@@ -392,6 +394,62 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             p("secretsmanager_secret_month"),
             f.secrets_usd(1, sm_calls, p("secretsmanager_secret_month"), p("secretsmanager_api_per_10k")),
             f"1 x $0.40 + {_fmt(sm_calls)} calls / 10k x $0.05",
+        ),
+    )
+    # --- network (modules/network): gateway endpoints are free; interface endpoints bill per AZ-hour
+    net = tf.get("network") or {}
+    if net.get("enabled"):
+        endpoints = list(net.get("interface_endpoints") or [])
+        azs = 1  # one subnet: the JDBC connection's
+        b.add(
+            LineItem(
+                "VPC",
+                f"interface endpoints ({', '.join(endpoints) or 'none'})",
+                len(endpoints) * azs,
+                "endpoint-AZ-month",
+                p("vpc_interface_endpoint_az_month"),
+                len(endpoints) * azs * p("vpc_interface_endpoint_az_month"),
+                f"{len(endpoints)} x {azs} AZ x ${p('vpc_interface_endpoint_az_month'):.2f}",
+                "S3 and DynamoDB gateway endpoints: no charge",
+            )
+        )
+        if net.get("egress_via_nat"):
+            nat_gb = runs * w.log_mb_per_run / 1024 * 2  # logs + API calls; S3/DynamoDB bypass it
+            b.add(
+                LineItem(
+                    "VPC",
+                    "data through the database VPC's existing NAT (not S3/DynamoDB)",
+                    nat_gb,
+                    "GB",
+                    p("nat_gateway_gb"),
+                    nat_gb * p("nat_gateway_gb"),
+                    f"2 x job log volume = {nat_gb:.2f} GB x ${p('nat_gateway_gb'):.3f}",
+                    "the NAT's hourly charge is the existing VPC's, not this system's",
+                )
+            )
+    # --- POS events queue + accepted keys (modules/pos_events, metric_tables accepted-keys)
+    files = runs * w.sites  # one POS file per site and run (the workload's export rhythm)
+    sqs_req = files * 3 + runs * 20  # send, receive, delete per file + empty polls
+    b.add(
+        LineItem(
+            "SQS",
+            "POS object events (standard queue + DLQ)",
+            sqs_req,
+            "request",
+            p("sqs_requests_per_million") / 1e6,
+            f.billable(sqs_req, 1e6 * ft) / 1e6 * p("sqs_requests_per_million"),
+            f"{_fmt(files)} files x 3 + {_fmt(runs)} runs x 20 polls; first 1 M free",
+        ),
+        LineItem(
+            "DynamoDB",
+            "accepted POS keys (writes + reads)",
+            w.pos_lines_per_month,
+            "write unit",
+            p("dynamodb_write_per_million") / 1e6,
+            w.pos_lines_per_month
+            * (p("dynamodb_write_per_million") + p("dynamodb_read_per_million") / 2)
+            / 1e6,
+            f"{_fmt(w.pos_lines_per_month)} lines x (1 WRU + 0.5 RRU)",
         ),
     )
     log_gb = runs * w.log_mb_per_run / 1024

@@ -1,0 +1,144 @@
+# The cinema platform, composed once: module calls and the wiring between them. Every
+# environment root (terraform/<env>) calls this module with its tfvars. Names are
+# "<project>-<environment>-<purpose>", tags come from one map.
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+  tags = {
+    Project     = var.project
+    Environment = var.environment
+    ManagedBy   = "terraform"
+    Repository  = "cinema-metrics"
+  }
+  repo_root = "${path.module}/../.."
+
+  # Where the JDBC readers run: the network module's subnet, a subnet given in mysql (network
+  # managed elsewhere: no known route to S3, so the plan fails until one is declared), or none.
+  placement = var.network.enabled ? {
+    subnet_id          = module.network[0].subnet_id
+    security_group_ids = [module.network[0].security_group_id]
+    availability_zone  = module.network[0].availability_zone
+    s3_route           = module.network[0].s3_route
+    } : var.mysql.subnet_id == null ? null : {
+    subnet_id          = var.mysql.subnet_id
+    security_group_ids = coalesce(var.mysql.security_group_ids, [])
+    availability_zone  = var.mysql.availability_zone
+    s3_route           = null
+  }
+  mysql = merge(var.mysql, {
+    subnet_id          = try(local.placement.subnet_id, null)
+    security_group_ids = try(local.placement.security_group_ids, [])
+    availability_zone  = try(local.placement.availability_zone, null)
+    s3_route           = try(local.placement.s3_route, null)
+  })
+}
+
+module "network" {
+  source = "../network"
+  count  = var.network.enabled ? 1 : 0
+
+  name_prefix = local.name_prefix
+  tags        = local.tags
+  vpc = merge(var.network.vpc, {
+    route_table_ids = coalesce(var.network.vpc.route_table_ids, [])
+    cidr_block      = coalesce(var.network.vpc.cidr_block, "10.42.0.0/24")
+  })
+  database = {
+    cidr_blocks = coalesce(var.network.database_cidr_blocks, ["10.0.0.0/8"])
+    port        = var.network.database_port
+  }
+  gateway_endpoints   = var.network.gateway_endpoints
+  interface_endpoints = var.network.interface_endpoints
+  egress_via_nat      = var.network.egress_via_nat
+  describe_rules      = var.network.describe_rules
+}
+
+module "data_bucket" {
+  source = "../data_bucket"
+
+  name_prefix              = local.name_prefix
+  tags                     = local.tags
+  force_destroy            = var.data_bucket.force_destroy
+  enforce_tls              = var.data_bucket.enforce_tls
+  kms_deletion_window_days = var.data_bucket.kms_deletion_window_days
+  lifecycle_days           = var.data_bucket.lifecycle_days
+  access_logging           = { enabled = var.data_bucket.access_logging }
+}
+
+module "metric_tables" {
+  source = "../metric_tables"
+
+  name_prefix              = local.name_prefix
+  tags                     = local.tags
+  point_in_time_recovery   = var.metric_tables.point_in_time_recovery
+  deletion_protection      = var.metric_tables.deletion_protection
+  kms_deletion_window_days = var.data_bucket.kms_deletion_window_days
+}
+
+module "pos_events" {
+  source = "../pos_events"
+
+  name_prefix = local.name_prefix
+  tags        = local.tags
+  bucket_name = module.data_bucket.bucket_name
+  bucket_arn  = module.data_bucket.bucket_arn
+  pos_prefix  = module.data_bucket.prefixes.pos
+  kms_key_arn = module.data_bucket.kms_key_arn
+
+  restrict_dead_letter_sources = var.pos_events.restrict_dead_letter_sources
+}
+
+module "glue_catalog" {
+  source = "../glue_catalog"
+
+  name_prefix               = local.name_prefix
+  tags                      = local.tags
+  bucket_name               = module.data_bucket.bucket_name
+  bucket_arn                = module.data_bucket.bucket_arn
+  kms_key_arn               = module.data_bucket.kms_key_arn
+  pos_prefix                = module.data_bucket.prefixes.pos
+  metrics_prefix            = "${module.data_bucket.prefixes.curated}metrics/"
+  metric_tables_schema_file = "${local.repo_root}/scripts/athena/metric_tables.json"
+  mysql                     = local.mysql
+  crawlers                  = var.crawlers
+  catalog_encryption        = var.catalog_encryption
+}
+
+module "glue_job" {
+  source = "../glue_job"
+
+  name_prefix          = local.name_prefix
+  tags                 = local.tags
+  bucket_name          = module.data_bucket.bucket_name
+  bucket_arn           = module.data_bucket.bucket_arn
+  prefixes             = module.data_bucket.prefixes
+  kms_key_arn          = module.data_bucket.kms_key_arn
+  database_name        = module.glue_catalog.database_name
+  catalog_table_prefix = module.glue_catalog.jdbc_table_prefix
+  connection_name      = module.glue_catalog.jdbc_connection_name
+  secret_arn           = module.glue_catalog.secret_arn
+  vpc                  = local.placement
+  metric_tables = {
+    table_prefix = "${local.name_prefix}-"
+    table_arns   = module.metric_tables.table_arns
+    kms_key_arn  = module.metric_tables.kms_key_arn
+  }
+  script_path         = coalesce(var.job_package.script_path, "${local.repo_root}/build/glue/glue_job.py")
+  package_path        = coalesce(var.job_package.package_path, "${local.repo_root}/build/glue/cinema_metrics.zip")
+  job                 = var.glue_job
+  start_after_crawler = module.glue_catalog.crawler_names.jdbc
+  pos_queue = {
+    url         = module.pos_events.queue_url
+    arn         = module.pos_events.queue_arn
+    kms_key_arn = module.data_bucket.kms_key_arn
+  }
+  accepted_keys_table = {
+    name = module.metric_tables.accepted_keys_table_name
+    arn  = module.metric_tables.accepted_keys_table_arn
+  }
+  log_retention_days = var.job_log_retention_days
+  alarms = {
+    email                      = var.alarm_email
+    quarantine_ratio_threshold = var.quarantine_ratio_threshold
+  }
+}

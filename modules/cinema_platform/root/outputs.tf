@@ -1,0 +1,72 @@
+# The outputs of every environment root, declared once (terraform/<env>/outputs.tf is a symlink
+# to this file): the composition's outputs under the same names `make demo` and operators read.
+
+output "name_prefix" {
+  description = "Prefix of every resource name of this environment."
+  value       = module.platform.name_prefix
+}
+
+output "bucket_name" {
+  description = "The multipurpose data bucket."
+  value       = module.platform.bucket_name
+}
+
+output "prefixes" {
+  description = "Bucket prefixes by purpose."
+  value       = module.platform.prefixes
+}
+
+output "metric_table_names" {
+  description = "DynamoDB metric table names."
+  value       = module.platform.metric_table_names
+}
+
+output "glue_database_name" {
+  description = "Glue catalog database."
+  value       = module.platform.glue_database_name
+}
+
+output "crawler_names" {
+  description = "Glue crawler names (jdbc, pos)."
+  value       = module.platform.crawler_names
+}
+
+output "mysql_secret_arn" {
+  description = "Secrets Manager secret to fill with the MySQL credentials (the ARN only; never the value)."
+  value       = module.platform.mysql_secret_arn
+}
+
+output "glue_job_name" {
+  description = "Glue job name."
+  value       = module.platform.glue_job_name
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic receiving the alarms."
+  value       = module.platform.alarm_topic_arn
+}
+
+output "athena_workgroup_name" {
+  description = "Athena workgroup of this environment."
+  value       = module.platform.athena_workgroup_name
+}
+
+output "athena_data_catalog_name" {
+  description = "Athena catalog of the DynamoDB metric tables (null when the connector is off)."
+  value       = module.platform.athena_data_catalog_name
+}
+
+output "quicksight_dashboard_id" {
+  description = "QuickSight dashboard ID (null when QuickSight is off)."
+  value       = module.platform.quicksight_dashboard_id
+}
+
+output "cloudtrail_arn" {
+  description = "CloudTrail audit trail (null when off)."
+  value       = module.platform.cloudtrail_arn
+}
+
+output "operations_dashboard_name" {
+  description = "CloudWatch job-runs dashboard."
+  value       = module.platform.operations_dashboard_name
+}

@@ -1,0 +1,38 @@
+# Smallest working use of metric_tables: the five metric tables and the accepted-keys table.
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 7.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "AWS region of the example."
+  type        = string
+  default     = "us-east-1"
+}
+
+locals {
+  name_prefix = "cinema-example"
+  tags        = { Project = "cinema", Environment = "example", ManagedBy = "terraform" }
+}
+
+module "metric_tables" {
+  source = "../.."
+
+  name_prefix         = local.name_prefix
+  tags                = local.tags
+  deletion_protection = false
+}
+
+output "table_names" {
+  description = "Metric table names."
+  value       = module.metric_tables.table_names
+}

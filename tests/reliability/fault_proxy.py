@@ -199,7 +199,10 @@ class FaultProxy:
                 self.send_header("Content-Length", length)
                 self.end_headers()
                 if self.command != "HEAD":
-                    self.wfile.write(body)
+                    try:
+                        self.wfile.write(body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        self.close_connection = True  # the client died (a SIGKILLed run)
 
             def _reset(self) -> None:
                 """Close the connection with a RST and no response (a dropped connection)."""

@@ -114,7 +114,7 @@ def clean_killed(state: Store, head: Head | None) -> list[str]:
     killed = []
     for rel, _size, _tag in state.list("pending/"):
         rid = rel.rsplit("/", 1)[1].removesuffix(".json")
-        if head is not None and rid == head.run:
+        if head is not None and rid == head.run and not head.applied:
             continue  # committed, apply still to finish (or finished): apply() removes it
         state.delete_prefix(tmp(rid))
         state.delete([rel])

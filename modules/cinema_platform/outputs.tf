@@ -67,3 +67,13 @@ output "operations_dashboard_name" {
   description = "CloudWatch job-runs dashboard."
   value       = module.observability.dashboard_name
 }
+
+output "keys_table_name" {
+  description = "DynamoDB table of accepted POS line keys (the job's rule 11 index)."
+  value       = module.metric_tables.accepted_keys_table_name
+}
+
+output "pos_queue_url" {
+  description = "SQS queue of the POS prefix's S3 event notifications (the job drains it every run)."
+  value       = module.pos_events.queue_url
+}

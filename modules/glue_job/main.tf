@@ -35,9 +35,11 @@ locals {
 
   default_arguments = merge(
     {
-      "--job-language"                 = "python"
-      "--extra-py-files"               = "${local.s3}${local.package_key}"
-      "--job-bookmark-option"          = "job-bookmark-enable"
+      "--job-language"   = "python"
+      "--extra-py-files" = "${local.s3}${local.package_key}"
+      # No bookmarks: the job keeps its own index of processed POS files (path, content hash),
+      # and reads the ECR/CRM tables whole every run (CONTRACT.md 1.1).
+      "--job-bookmark-option"          = "job-bookmark-disable"
       "--enable-metrics"               = "true"
       "--enable-observability-metrics" = "true"
       "--custom-logGroup-prefix"       = local.log_group_prefix

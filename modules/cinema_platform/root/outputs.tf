@@ -70,3 +70,13 @@ output "operations_dashboard_name" {
   description = "CloudWatch job-runs dashboard."
   value       = module.platform.operations_dashboard_name
 }
+
+output "keys_table_name" {
+  description = "DynamoDB table of accepted POS line keys (the job's rule 11 index)."
+  value       = module.platform.keys_table_name
+}
+
+output "pos_queue_url" {
+  description = "SQS queue of the POS prefix's S3 event notifications (the job drains it every run)."
+  value       = module.platform.pos_queue_url
+}

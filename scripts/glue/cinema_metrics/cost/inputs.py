@@ -233,6 +233,8 @@ class Workload:
     job_fixed_seconds: float
     job_dpu_seconds_per_line: float
     job_timing_source: str
+    job_s3_put_class_per_run: float
+    job_s3_get_per_run: float
     crawler_seconds_per_run: float
     crawler_dpus: float
     log_mb_per_run: float
@@ -269,6 +271,8 @@ _WORKLOAD_FIELDS = {
     "job_fixed_seconds": float,
     "job_dpu_seconds_per_line": float,
     "job_timing_source": str,
+    "job_s3_put_class_per_run": float,
+    "job_s3_get_per_run": float,
     "crawler_seconds_per_run": float,
     "crawler_dpus": float,
     "log_mb_per_run": float,

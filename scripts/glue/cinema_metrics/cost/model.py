@@ -308,8 +308,9 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
     raw_gb = w.pos_lines_per_month * w.pos_bytes_per_line * w.raw_retention_months / GB
     curated_gb = _metric_items_stored(w) * 60 / GB
     cloudtrail = bool(obs["cloudtrail_enabled"])
-    puts = runs * 14 + (parquet_queries + conn_queries) * 2 + (8640 if cloudtrail else 0)
-    gets = runs * 10 + parquet_queries * 10 + conn_queries * 2
+    run_puts, run_gets = w.job_s3_put_class_per_run, w.job_s3_get_per_run
+    puts = runs * run_puts + (parquet_queries + conn_queries) * 2 + (8640 if cloudtrail else 0)
+    gets = runs * run_gets + parquet_queries * 10 + conn_queries * 2
     s3_gb = raw_gb + curated_gb + 0.1  # + Athena results, logs, package (~0.1 GB with lifecycle rules)
     b.add(
         LineItem(
@@ -328,7 +329,7 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             "request",
             p("s3_put_per_1000") / 1000,
             puts / 1000 * p("s3_put_per_1000"),
-            "14/run (5 tables x 2 files, state, report, quarantine) + 2/query"
+            f"{_fmt(run_puts)}/run (PUT, COPY, LIST; make bench) + 2/query"
             + (" + CloudTrail 8,640" if cloudtrail else ""),
         ),
         LineItem(
@@ -338,7 +339,7 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             "request",
             p("s3_get_per_1000") / 1000,
             gets / 1000 * p("s3_get_per_1000"),
-            "10/run + 10/Parquet query + 2/connector query",
+            f"{_fmt(run_gets)}/run (make bench) + 10/Parquet query + 2/connector query",
         ),
     )
     # --- QuickSight
@@ -831,6 +832,8 @@ def _seed_reference_workload() -> Workload:
         job_fixed_seconds=75,
         job_dpu_seconds_per_line=0.002,
         job_timing_source="reference",
+        job_s3_put_class_per_run=14,
+        job_s3_get_per_run=10,
         crawler_seconds_per_run=90,
         crawler_dpus=2,
         log_mb_per_run=2,

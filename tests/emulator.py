@@ -6,6 +6,7 @@ import socket
 import uuid
 
 from cinema_metrics import contract
+from cinema_metrics.emulated import create_metric_table
 
 
 def free_port(preferred: int) -> int:
@@ -29,16 +30,5 @@ def create_metric_tables(endpoint: str, label: str) -> str:
     client = boto3.client("dynamodb", endpoint_url=endpoint)
     prefix = f"{label}-{uuid.uuid4().hex[:8]}-"
     for t in contract.METRIC_TABLES:
-        client.create_table(
-            TableName=f"{prefix}{t}",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_metric_table(client, f"{prefix}{t}")
     return prefix

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cinema_metrics import contract
+from cinema_metrics.emulated import create_keys_table, create_pos_queue
 
 POS_PREFIX = "raw/pos/"
 CURATED = "curated/"
@@ -62,32 +63,8 @@ def make_world(endpoint: str, label: str = "cm-two-host") -> World:
     bucket, table, queue = f"{label}-{tag}", f"{label}-keys-{tag}", f"{label}-pos-{tag}"
     s3, sqs, ddb = client("s3", endpoint), client("sqs", endpoint), client("dynamodb", endpoint)
     s3.create_bucket(Bucket=bucket)
-    ddb.create_table(
-        TableName=table,
-        KeySchema=[
-            {"AttributeName": "transaction_id", "KeyType": "HASH"},
-            {"AttributeName": "line_no", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "transaction_id", "AttributeType": "S"},
-            {"AttributeName": "line_no", "AttributeType": "N"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    queue_url = sqs.create_queue(QueueName=queue)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    s3.put_bucket_notification_configuration(
-        Bucket=bucket,
-        NotificationConfiguration={
-            "QueueConfigurations": [
-                {
-                    "QueueArn": arn,
-                    "Events": ["s3:ObjectCreated:*"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": POS_PREFIX}]}},
-                }
-            ]
-        },
-    )
+    create_keys_table(ddb, table)
+    queue_url = create_pos_queue(s3, sqs, bucket, queue, POS_PREFIX)
     return World(endpoint, bucket, queue_url, table)
 
 

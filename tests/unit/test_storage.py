@@ -9,6 +9,7 @@ import boto3
 import pyarrow as pa
 import pytest
 
+from cinema_metrics.emulated import create_pos_queue
 from cinema_metrics.job import state as st
 from cinema_metrics.job.discover import discover
 from cinema_metrics.storage import Store
@@ -98,20 +99,7 @@ def test_queue_events_are_kept_in_the_inbox_until_applied(services, aws_env) -> 
     bucket = f"cm-queue-{secrets.token_hex(4)}"
     s3, sqs = boto3.client("s3", endpoint_url=ep), boto3.client("sqs", endpoint_url=ep)
     s3.create_bucket(Bucket=bucket)
-    queue = sqs.create_queue(QueueName=bucket)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    s3.put_bucket_notification_configuration(
-        Bucket=bucket,
-        NotificationConfiguration={
-            "QueueConfigurations": [
-                {
-                    "QueueArn": arn,
-                    "Events": ["s3:ObjectCreated:*"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "raw/pos/"}]}},
-                }
-            ]
-        },
-    )
+    queue = create_pos_queue(s3, sqs, bucket, bucket)
     pos, state = Store(f"s3://{bucket}/raw/pos", ep), Store(f"s3://{bucket}/curated/_state", ep)
     s3.put_object(Bucket=bucket, Key="raw/pos/site=1/a.jsonl", Body=b"{}\n")
     s3.put_object(Bucket=bucket, Key="raw/pos/site=1/notes.txt", Body=b"not POS")

@@ -126,6 +126,7 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
     """Build one history in its own bucket, run the increment on top through the meter."""
     import pyarrow.parquet as pq
 
+    from cinema_metrics.emulated import create_keys_table, create_pos_queue
     from cinema_metrics.s3meter import Meter
 
     bucket, table = f"cm-history-{days}d", f"cm-history-{days}d-keys"
@@ -145,18 +146,7 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
 
     s3, ddb, sqs = emu.client("s3"), emu.client("dynamodb"), emu.client("sqs")
     s3.create_bucket(Bucket=bucket)
-    ddb.create_table(
-        TableName=table,
-        KeySchema=[
-            {"AttributeName": "transaction_id", "KeyType": "HASH"},
-            {"AttributeName": "line_no", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "transaction_id", "AttributeType": "S"},
-            {"AttributeName": "line_no", "AttributeType": "N"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_keys_table(ddb, table)
     # raw POS history, as the exporters left it
     pos_objects = [(f"raw/pos/{rel[4:]}", (snap / rel).read_bytes()) for rel in hist]
     etags = {f"pos/{k[8:]}": f"{_etag(d)}:{len(d)}" for k, d in pos_objects}
@@ -185,20 +175,7 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
         keys = list(zip(t["transaction_id"].to_pylist(), t["line_no"].to_pylist(), strict=True))
         emu.put_keys(table, keys, head["run"])
         n_keys += len(keys)
-    queue = sqs.create_queue(QueueName=f"cm-history-{days}d-pos")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    s3.put_bucket_notification_configuration(
-        Bucket=bucket,
-        NotificationConfiguration={
-            "QueueConfigurations": [
-                {
-                    "QueueArn": arn,
-                    "Events": ["s3:ObjectCreated:*"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "raw/pos/"}]}},
-                }
-            ]
-        },
-    )
+    queue = create_pos_queue(s3, sqs, bucket, f"cm-history-{days}d-pos")
     sqs.purge_queue(QueueUrl=queue)  # the notification's test event
     _say(
         f"{days}d: {len(pos_objects)} POS objects, {len(state_objects)} state/curated objects, "

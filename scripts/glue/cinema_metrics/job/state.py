@@ -115,7 +115,7 @@ def clean_killed(state: Store, head: Head | None) -> list[str]:
     for rel, _size, _tag in state.list("pending/"):
         rid = rel.rsplit("/", 1)[1].removesuffix(".json")
         if head is not None and rid == head.run and not head.applied:
-            continue  # committed, apply still to finish (or finished): apply() removes it
+            continue  # committed, its apply not finished: apply() completes it and removes this
         state.delete_prefix(tmp(rid))
         state.delete([rel])
         killed.append(rid)

@@ -52,7 +52,14 @@ ensure_mariadb_installed() {
     || die "apt-get install mariadb-server failed: run it by hand to see why"
 }
 
-mysql_cli() { mariadb --no-defaults --protocol=socket --socket="$STATE_DIR/mariadb.sock" -uroot "$@"; }
+# A Unix socket path holds at most 107 bytes: a deep checkout (CI's long clone path) gets a short
+# one under /tmp, named by a hash of the state folder so two checkouts never share it.
+SOCKET=$STATE_DIR/mariadb.sock
+if ((${#SOCKET} > 100)); then
+  SOCKET=/tmp/cm-mariadb-$(printf '%s' "$STATE_DIR" | sha1sum | cut -c1-12).sock
+fi
+
+mysql_cli() { mariadb --no-defaults --protocol=socket --socket="$SOCKET" -uroot "$@"; }
 
 mariadb_up() {
   local pidf=$STATE_DIR/mariadb.pid data=$STATE_DIR/mariadb-data log=$STATE_DIR/mariadb.log
@@ -68,7 +75,7 @@ mariadb_up() {
       >"$STATE_DIR/mariadb-install.log" 2>&1 || die "mariadb-install-db failed; see $STATE_DIR/mariadb-install.log"
   fi
   say "starting mariadb on 127.0.0.1:$MYSQL_PORT"
-  nohup mariadbd --no-defaults --datadir="$data" --socket="$STATE_DIR/mariadb.sock" --port="$MYSQL_PORT" \
+  nohup mariadbd --no-defaults --datadir="$data" --socket="$SOCKET" --port="$MYSQL_PORT" \
     --bind-address=127.0.0.1 --pid-file="$STATE_DIR/mariadbd.pid" --skip-name-resolve \
     --innodb-buffer-pool-size=256M "${user_flag[@]}" >"$log" 2>&1 &
   echo $! >"$pidf"

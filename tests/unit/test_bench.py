@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,8 @@ def test_bench_tiny(tmp_path: Path) -> None:
         "1",
         "--days",
         "3",
+        "--only",
+        "main",
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -78,3 +81,27 @@ def test_split_increment_holds_back_the_last_window(tmp_path: Path) -> None:
         "pos/site=2/date=2026-03-02/BO01_0400.jsonl.gz",
     ]
     assert len(backfill) == 3 and not set(backfill) & set(inc)
+
+
+def test_history_phase_tiny(tmp_path: Path) -> None:
+    """The history phase at toy scale (1 site, 2 and 5 days): the same increment on both
+    histories, in the emulator's S3, counted by the request meter, and the one-line summary."""
+    cache = tmp_path / "bench"
+    cmd = [sys.executable, "-m", "cinema_metrics.cli", "bench", "--cache", str(cache), "--only", "history"]
+    cmd += ["--history-sites", "1", "--history-days", "2,5"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("history: "))
+    assert re.fullmatch(
+        r"history: requests 2d=\d+ 5d=\d+ ratio=[\d.]+; bytes 2d=\d+ 5d=\d+ ratio=[\d.]+; "
+        r"wall 2d=[\d.]+s 5d=[\d.]+s",
+        line,
+    ), line
+    r = json.loads((cache / "bench_history.json").read_text())
+    short, long_ = r["runs"]["2d"], r["runs"]["5d"]
+    assert short["increment_files"] == long_["increment_files"] > 0, "the same increment on both"
+    assert short["pos_objects"] < long_["pos_objects"], "the longer history holds more POS objects"
+    for run in (short, long_):
+        assert run["s3_requests"].get("GET", 0) > 0 and run["s3_requests"].get("PUT", 0) > 0
+        assert run["other_requests"].get("dynamodb:BatchGetItem", 0) > 0, "rule 11 asks the keys table"
+        assert run["other_requests"].get("amazonsqs:ReceiveMessage", 0) > 0, "the queue names the new objects"

@@ -68,6 +68,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--history-sites", type=int, default=3, help="sites of the history phase's chain (default 3)"
     )
     parser.add_argument(
+        "--history-days",
+        type=lambda v: tuple(int(x) for x in v.split(",")),
+        default=(30, 365),
+        metavar="SHORT,LONG",
+        help="the two histories of the history phase, in days (default 30,365)",
+    )
+    parser.add_argument(
         "--only",
         choices=("main", "history"),
         help="run only the backfill/increment/oracle phases, or only the S3 history phase",

@@ -29,7 +29,7 @@ from cinema_metrics.errors import CliError
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-HISTORY_DAYS = (30, 365)
+HISTORY_DAYS = (30, 365)  # issue 12: the same increment on a month and on a year of history
 
 
 def _say(msg: str) -> None:
@@ -211,9 +211,9 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
 def run_history(args: argparse.Namespace, cache: Path) -> dict:
     from cinema_metrics.bench import ensure_snapshot, split_increment
 
-    snap_args = argparse.Namespace(
-        **{**vars(args), "sites": args.history_sites, "days": max(HISTORY_DAYS) + 1}
-    )
+    short, long_ = getattr(args, "history_days", None) or HISTORY_DAYS
+    days = long_ + 1  # the increment's day and the history before it
+    snap_args = argparse.Namespace(**{**vars(args), "sites": args.history_sites, "days": days})
     snap, _gen = ensure_snapshot(snap_args, cache)
     backfill, inc = split_increment(snap)
     dates = sorted({rel.split("date=", 1)[1][:10] for rel in backfill})
@@ -222,19 +222,20 @@ def run_history(args: argparse.Namespace, cache: Path) -> dict:
     emu = Emulator()
     try:
         results = {}
-        for days in HISTORY_DAYS:
-            first = dates[-days - 1] if len(dates) > days else dates[0]  # the increment's day + `days` before
+        for n in (short, long_):
+            first = dates[-n - 1] if len(dates) > n else dates[0]  # the increment's day + n before
             hist = [rel for rel in backfill if rel.split("date=", 1)[1][:10] >= first]
-            results[f"{days}d"] = _history(emu, days, snap, hist, inc, work)
+            results[f"{n}d"] = _history(emu, n, snap, hist, inc, work)
     finally:
         emu.stop()
-    a, b = results["30d"], results["365d"]
+    a, b = results[f"{short}d"], results[f"{long_}d"]
     req_ratio = round(b["s3_requests_total"] / a["s3_requests_total"], 3)
     bytes_a, bytes_b = a["bytes_read"] + a["bytes_written"], b["bytes_read"] + b["bytes_written"]
+    bytes_ratio = round(bytes_b / bytes_a, 3)
     line = (
-        f"history: requests 30d={a['s3_requests_total']} 365d={b['s3_requests_total']} ratio={req_ratio}; "
-        f"bytes 30d={bytes_a} 365d={bytes_b} ratio={round(bytes_b / bytes_a, 3)}; "
-        f"wall 30d={a['wall_s']}s 365d={b['wall_s']}s"
+        f"history: requests {short}d={a['s3_requests_total']} {long_}d={b['s3_requests_total']} "
+        f"ratio={req_ratio}; bytes {short}d={bytes_a} {long_}d={bytes_b} ratio={bytes_ratio}; "
+        f"wall {short}d={a['wall_s']}s {long_}d={b['wall_s']}s"
     )
     for r in (a, b):
         _say(

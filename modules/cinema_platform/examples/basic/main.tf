@@ -49,7 +49,7 @@ module "platform" {
     schedule          = "cron(0 */6 * * ? *)"
   }
 
-  metric_tables = { point_in_time_recovery = false, deletion_protection = false }
+  metric_tables = { point_in_time_recovery = true, deletion_protection = false }
   data_bucket   = { force_destroy = true, kms_deletion_window_days = 7 }
   athena        = { enable_dynamodb_connector = false, force_destroy = true }
   quicksight    = { enabled = false }

@@ -19,6 +19,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from cinema_metrics import contract
+from cinema_metrics.job.state import Commit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,15 +28,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT = f"e2e{secrets.token_hex(3)}"
 
 
-@pytest.fixture(scope="module")
-def demo(services, aws_env, tmp_path_factory) -> tuple[Path, str]:
-    work = tmp_path_factory.mktemp("demo")
-    cmd = [
+def _demo_cmd(work: Path, services) -> list[str]:
+    return [
         sys.executable, "-m", "cinema_metrics.demo", "--sites", "2", "--days", "9", "--work", str(work),
         "--project", PROJECT,
         "--services-dir", str(ROOT / ".local" / "test-services"),
         "--mysql-port", str(services.mysql_port), "--moto-port", services.aws_endpoint.rsplit(":", 1)[1],
     ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(services, aws_env, tmp_path_factory) -> tuple[Path, str]:
+    work = tmp_path_factory.mktemp("demo")
+    cmd = _demo_cmd(work, services)
     proc = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, timeout=900)
     assert proc.returncode == 0, f"demo failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return work, proc.stdout
@@ -112,6 +117,26 @@ def test_state_and_outputs_live_in_the_bucket(demo, services):
     assert not (work / "output" / "_state").exists(), "no state on the local disk"
 
 
+def test_second_run_finds_its_files_through_the_event_queue(demo, services):
+    """Run 1 lists the POS prefix (a first run reconciles); run 2 reads only the S3 events the
+    uploads queued, as a deployed run does, and leaves the queue empty."""
+    work, _ = demo
+    s3 = boto3.client("s3", endpoint_url=services.aws_endpoint, region_name="us-east-1")
+    sqs = boto3.client("sqs", endpoint_url=services.aws_endpoint, region_name="us-east-1")
+    bucket = next(
+        b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PROJECT}-local-data-")
+    )
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="curated/_state/commits/")["Contents"]
+    commits = [Commit.from_json(s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()) for o in listed]
+    second = max(commits, key=lambda c: c.report["run_id"])
+    report2 = json.loads((work / "output" / "run_report.2.json").read_text())
+    assert second.run == report2["run_id"] and second.inbox, "run 2 took no event from the queue"
+    assert len(second.files) == report2["files_read"] > 0
+    queue = sqs.get_queue_url(QueueName=f"{PROJECT}-local-pos-events")["QueueUrl"]
+    attrs = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+    assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
 def test_quarantine_reconciles(demo):
     work, _ = demo
     out = work / "output"
@@ -149,3 +174,17 @@ def test_dashboard_renders(demo, tmp_path):
     img = Image.open(png).convert("L")
     lo, hi = img.getextrema()
     assert hi - lo > 50, "the dashboard PNG is blank"
+
+
+def test_a_second_demo_replays_the_same_runs(demo, services):
+    """`make demo` again on the same emulator (its resources, POS objects, queue and keys kept)
+    computes what the first did: the replay empties them first."""
+    work, _ = demo
+    first = [json.loads((work / "output" / f"run_report.{n}.json").read_text()) for n in (1, 2)]
+    cmd = _demo_cmd(work, services)
+    proc = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, timeout=900)
+    assert proc.returncode == 0, f"second demo failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    again = [json.loads((work / "output" / f"run_report.{n}.json").read_text()) for n in (1, 2)]
+    fields = ("files_read", "lines_read", "lines_accepted", "quarantined_by_reason", "tables")
+    for a, b in zip(first, again, strict=True):
+        assert {f: a[f] for f in fields} == {f: b[f] for f in fields}

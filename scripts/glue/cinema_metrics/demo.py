@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ROOT / "scripts" / "services" / "services.sh"
@@ -31,7 +32,7 @@ class DemoConfig:
     work: Path
     services_dir: Path
     sites: int = 3
-    days: int = 28
+    days: int = 14
     seed: int = 42
     start: str = "2026-03-02"
     mysql_port: int = 13306
@@ -195,12 +196,13 @@ def _pos_files(src: Path) -> list[Path]:
 
 
 def _split(files: list[Path], src: Path) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """Run 1: everything but the last two days and one early 'late' file. Run 2: the rest,
-    the late file, and a re-delivery of a run-1 file under a new name (its lines are
-    duplicates)."""
+    """Run 1: everything but the last day and one early 'late' file. Run 2: the rest, the
+    late file, and a re-delivery of a run-1 file under a new name (its lines are duplicates).
+    Run 2 finds its files through the event queue, which moto drains in time quadratic in
+    the messages queued (docs/EMULATOR_GAPS.md, gap 9): one day, not two, keeps it short."""
     rel = [(p, p.relative_to(src / "pos").as_posix()) for p in files]
     dates = sorted({r.split("date=")[1].split("/")[0] for _, r in rel if "date=" in r})
-    cutoff = dates[-2] if len(dates) >= 2 else dates[-1]
+    cutoff = dates[-1]
     first = [x for x in rel if not ("date=" in x[1] and x[1].split("date=")[1][:10] >= cutoff)]
     taken = set(first)
     rest = [x for x in rel if x not in taken]
@@ -210,17 +212,44 @@ def _split(files: list[Path], src: Path) -> tuple[list[tuple[Path, str]], list[t
     return first, [*rest, late, (again[0], name)]
 
 
-def _upload(cfg: DemoConfig, st: DemoState, batch: list[tuple[Path, str]]) -> None:
+# Objects put (or deleted) between two drains of the event queue: moto's cost of a drain grows
+# with the square of the messages queued (docs/EMULATOR_GAPS.md, gap 9).
+_UPLOAD_CHUNK = 25
+
+
+def _pos_uri(st: DemoState) -> str:
+    prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
+    return f"s3://{st.tf['bucket_name']}/{prefix}"
+
+
+def _drain_events(cfg: DemoConfig, st: DemoState, pos: Any) -> None:
+    """Take the queued POS events off the queue (they are not needed: see _upload)."""
+    from cinema_metrics.job.discover import delete_messages, drain_queue
+
+    queue = st.tf.get("pos_queue_url")
+    if queue:
+        _events, receipts = drain_queue(str(queue), cfg.endpoint, pos)
+        delete_messages(str(queue), cfg.endpoint, receipts)
+
+
+def _upload(cfg: DemoConfig, st: DemoState, batch: list[tuple[Path, str]], *, backfill: bool) -> None:
+    """Put POS files into the bucket's POS prefix, 16 requests in flight.
+
+    backfill: the upload before the first run, which finds its files by listing the prefix (a
+    first run reconciles, job/discover.py), so the uploader takes the S3 events of these
+    objects off the queue every _UPLOAD_CHUNK objects. moto's SQS calls walk every message queued
+    (docs/EMULATOR_GAPS.md, gap 9): left to pile up, the first upload's 4,807 events made it
+    quadratic (~8 minutes). Later uploads keep their events: the next run reads the queue."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import boto3
+    from cinema_metrics.storage import Store
 
-    s3 = boto3.client("s3", endpoint_url=cfg.endpoint, region_name="us-east-1")
-    prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
-    bucket = str(st.tf["bucket_name"])
-    # thousands of small objects: one request at a time would wait on each round trip
+    pos = Store(_pos_uri(st), cfg.endpoint)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(lambda pk: s3.upload_file(str(pk[0]), bucket, prefix + pk[1]), batch))
+        for i in range(0, len(batch), _UPLOAD_CHUNK):
+            list(pool.map(lambda pk: pos.put(pk[1], pk[0].read_bytes()), batch[i : i + _UPLOAD_CHUNK]))
+            if backfill:
+                _drain_events(cfg, st, pos)
 
 
 def _curated(st: DemoState) -> str:
@@ -234,16 +263,16 @@ def _run_job(cfg: DemoConfig, st: DemoState, n: int) -> dict:
     import boto3
 
     bucket = st.tf["bucket_name"]
-    prefix = str(st.tf.get("prefixes", {}).get("pos", "raw/pos/"))  # type: ignore[union-attr]
     table_prefix = f"{st.tf.get('name_prefix', 'cinema-local')}-"
     curated = _curated(st)
-    # The keys table Terraform made; POS discovery by listing, not by the queue Terraform made:
-    # moto's SQS receive slows down with the thousands of events a demo's first upload queues
-    # (docs/EMULATOR_GAPS.md). tests/cluster and `make bench` run the queue path.
+    # The keys table and the POS event queue Terraform made: the first run lists the prefix
+    # (and drains what the queue holds), the second finds its files through the queue alone.
     extra = ["--keys-table", str(st.tf["keys_table_name"])] if st.tf.get("keys_table_name") else []
+    if st.tf.get("pos_queue_url"):
+        extra += ["--pos-queue", str(st.tf["pos_queue_url"])]
     _cli(
         cfg,
-        "run", "--mysql", cfg.mysql_url, "--pos-s3", f"s3://{bucket}/{prefix}",
+        "run", "--mysql", cfg.mysql_url, "--pos-s3", _pos_uri(st),
         "--aws-endpoint", cfg.endpoint, "--dynamodb-endpoint", cfg.endpoint,
         "--table-prefix", table_prefix, "--output", curated, "--state", f"{curated}_state", *extra,
         hint="the job's message above names the problem (file, row); fix the data or `make demo-clean`",
@@ -258,21 +287,41 @@ def _run_job(cfg: DemoConfig, st: DemoState, n: int) -> dict:
     return report
 
 
-def _clear_curated(cfg: DemoConfig, st: DemoState) -> None:
-    """Each demo replays both runs: empty the job's curated prefix (state included) first."""
+def _reset(cfg: DemoConfig, st: DemoState) -> None:
+    """Each demo replays both runs from scratch: the job's curated prefix (state included), the
+    POS objects, their queued events and rule 11's accepted keys go first, so a second demo
+    computes what a fresh one does (a kept keys table would quarantine every line as a
+    duplicate)."""
+    import boto3
+
     from cinema_metrics.storage import Store
 
     Store(_curated(st), cfg.endpoint).delete_prefix("")
+    pos = Store(_pos_uri(st), cfg.endpoint)
+    names = [n for n, _s, _t in pos.list("")]
+    for i in range(0, len(names), _UPLOAD_CHUNK):  # each delete queues an event: drain as we go
+        pos.delete(names[i : i + _UPLOAD_CHUNK])
+        _drain_events(cfg, st, pos)
+    table = st.tf.get("keys_table_name")
+    if table:
+        ddb = boto3.client("dynamodb", endpoint_url=cfg.endpoint, region_name="us-east-1")
+        keys = ["transaction_id", "line_no"]
+        pages = ddb.get_paginator("scan").paginate(TableName=str(table), ProjectionExpression=", ".join(keys))
+        for page in pages:
+            items = page.get("Items", [])
+            for j in range(0, len(items), 25):
+                batch = [{"DeleteRequest": {"Key": {k: it[k] for k in keys}}} for it in items[j : j + 25]]
+                ddb.batch_write_item(RequestItems={str(table): batch})
 
 
 def step_runs(cfg: DemoConfig, st: DemoState) -> str:
     shutil.rmtree(cfg.work / "output", ignore_errors=True)  # each demo replays both runs
-    _clear_curated(cfg, st)
+    _reset(cfg, st)
     src = _sources(cfg)
     first, second = _split(_pos_files(src), src)
-    _upload(cfg, st, first)
+    _upload(cfg, st, first, backfill=True)
     r1 = _run_job(cfg, st, 1)
-    _upload(cfg, st, second)
+    _upload(cfg, st, second, backfill=False)
     r2 = _run_job(cfg, st, 2)
     return (
         f"run 1: {r1['files_read']} files, {r1['lines_read']} lines; "
@@ -356,7 +405,7 @@ def clean(cfg: DemoConfig) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0])
     p.add_argument("--sites", type=int, default=3)
-    p.add_argument("--days", type=int, default=28)
+    p.add_argument("--days", type=int, default=14)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--work", type=Path, default=ROOT / ".local" / "demo")
     p.add_argument("--services-dir", type=Path, default=ROOT / ".local" / "services")

@@ -294,6 +294,7 @@ def _reset(cfg: DemoConfig, st: DemoState) -> None:
     duplicate)."""
     import boto3
 
+    from cinema_metrics.job.dynamodb import BatchWriter
     from cinema_metrics.storage import Store
 
     Store(_curated(st), cfg.endpoint).delete_prefix("")
@@ -305,13 +306,10 @@ def _reset(cfg: DemoConfig, st: DemoState) -> None:
     table = st.tf.get("keys_table_name")
     if table:
         ddb = boto3.client("dynamodb", endpoint_url=cfg.endpoint, region_name="us-east-1")
-        keys = ["transaction_id", "line_no"]
-        pages = ddb.get_paginator("scan").paginate(TableName=str(table), ProjectionExpression=", ".join(keys))
-        for page in pages:
-            items = page.get("Items", [])
-            for j in range(0, len(items), 25):
-                batch = [{"DeleteRequest": {"Key": {k: it[k] for k in keys}}} for it in items[j : j + 25]]
-                ddb.batch_write_item(RequestItems={str(table): batch})
+        pages = ddb.get_paginator("scan").paginate(
+            TableName=str(table), ProjectionExpression="transaction_id, line_no"
+        )
+        BatchWriter(ddb).delete(str(table), (item for page in pages for item in page.get("Items", [])))
 
 
 def step_runs(cfg: DemoConfig, st: DemoState) -> str:

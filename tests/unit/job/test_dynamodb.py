@@ -44,6 +44,14 @@ def test_batches_of_25_with_backoff_on_throttling_and_unprocessed_items():
     assert len(sleeps) == 2 and all(s >= 0 for s in sleeps)
 
 
+def test_deletes_go_in_the_same_batches_with_the_same_retries():
+    client = FlakyClient()
+    writer = BatchWriter(client, sleep=lambda _s: None)
+    keys = ({"pk": {"S": f"SITE#{i}"}, "sk": {"S": "DATE#2026-03-06"}} for i in range(30))
+    assert writer.delete("t", keys) == 30
+    assert client.calls == [25, 25, 3, 5]
+
+
 def test_item_form_omits_nulls_and_uses_decimals():
     frame = pd.DataFrame(
         {

@@ -92,10 +92,17 @@ class BatchWriter:
         self.sleep(random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt)))
 
     def write(self, table_name: str, rows: Iterator[dict[str, Any]]) -> int:
+        return self._requests(table_name, ({"PutRequest": {"Item": _serialize(item)}} for item in rows))
+
+    def delete(self, table_name: str, keys: Iterator[dict[str, Any]]) -> int:
+        """Delete the items of these keys, given in DynamoDB's wire form ({"pk": {"S": ...}})."""
+        return self._requests(table_name, ({"DeleteRequest": {"Key": key}} for key in keys))
+
+    def _requests(self, table_name: str, requests: Iterator[dict[str, Any]]) -> int:
         n = 0
         batch: list[dict[str, Any]] = []
-        for item in rows:
-            batch.append({"PutRequest": {"Item": _serialize(item)}})
+        for request in requests:
+            batch.append(request)
             if len(batch) == BATCH:
                 self._send(table_name, batch)
                 n += len(batch)

@@ -15,48 +15,33 @@ import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mutants
 import pytest
 import scanners
 from tests.emulator import free_port
 from tfharness import (
+    EXAMPLES,
     ROOT,
     TIMER,
     WORK,
     Result,
     Stack,
-    Summary,
+    StackRun,
     Terraform,
     ToolMissing,
     base_env,
     check_tools,
     discover,
+    example_run,
     stage_tree,
-    summarize,
     tree_digest,
 )
 
 SERVICES = ROOT / "scripts" / "services" / "services.sh"
 WORKERS = int(os.environ.get("CM_TF_WORKERS", "3"))  # 2 cores; terraform waits on moto part of the time
-
-
-@dataclass
-class StackRun:
-    stack: Stack
-    init: Result
-    validate: Result | None = None
-    validate_report: dict[str, Any] | None = None
-    plan: Result | None = None
-    plan_json: dict[str, Any] | None = None
-    plan_json_path: Path | None = None
-
-    @property
-    def summary(self) -> Summary:
-        assert self.plan_json is not None
-        return summarize(self.plan_json)
 
 
 @pytest.fixture(scope="session")
@@ -128,29 +113,52 @@ def run_stack(
     data_root: Path,
     cache_key: str | None = None,
 ) -> StackRun:
-    """init, validate, plan, show -json. With cache_key (a digest of the staged tree), a stack whose
-    inputs are unchanged since its last successful run reuses that run's validate report and plan."""
+    """init, plan, show -json. No separate `terraform validate`: plan runs the same validation walk
+    first and fails with the same diagnostics, and each extra command costs a provider start (a
+    third of `make validate`'s CPU went to validate). With cache_key (a digest of the staged tree),
+    a stack whose inputs are unchanged since its last successful run reuses that run's plan."""
     tf = Terraform(tree, stack, data_root, env)
     run = StackRun(stack, tf.init())
     if not run.init.ok:
         return run
     variables = {"aws_endpoint": endpoint} if stack.id == "local" else {}
     key = f"{cache_key}:{sorted(variables.items())}" if cache_key else None
-    if key and (hit := tf.cached(key)):
-        run.validate_report, run.plan_json = hit
-        run.validate = run.plan = Result(True, "cached: inputs unchanged since the last run")
+    if key and (hit := tf.cached(key)) is not None:
+        run.plan_json = hit
+        run.plan = Result(True, "cached: inputs unchanged since the last run")
         run.plan_json_path = tf.data / "plan.json"
-        TIMER.add("validate + plan (cached)", 0.0, 1)
-        return run
-    run.validate, run.validate_report = tf.validate()
-    if not run.validate.ok:
+        TIMER.add("plan (cached)", 0.0, 1)
         return run
     run.plan, run.plan_json = tf.plan(variables)
     if run.plan_json is not None:
         run.plan_json_path = tf.data / "plan.json"
         if key:
-            tf.store(key, run.validate_report)
+            tf.store(key)
     return run
+
+
+def run_examples(
+    tree: Path, examples: list[Stack], env: dict[str, str], endpoint: str, data_root: Path, key: str | None
+) -> dict[str, StackRun]:
+    """Every module example in one plan (tfharness.EXAMPLES). If that plan fails, each example is
+    planned alone, so a failure names the example that broke rather than all of them."""
+    aggregate = run_stack(tree, EXAMPLES, env, endpoint, data_root, key)
+    if aggregate.plan is not None and aggregate.plan.ok:
+        return {s.id: example_run(aggregate, s) for s in examples}
+    return {s.id: run_stack(tree, s, env, endpoint, data_root, key) for s in examples}
+
+
+def _share(examples: Future[dict[str, StackRun]], stack_id: str) -> Future[StackRun]:
+    share: Future[StackRun] = Future()
+
+    def done(future: Future[dict[str, StackRun]]) -> None:
+        try:
+            share.set_result(future.result()[stack_id])
+        except BaseException as exc:  # handed to the test that waits on this example
+            share.set_exception(exc)
+
+    examples.add_done_callback(done)
+    return share
 
 
 @pytest.fixture(scope="session")
@@ -161,9 +169,56 @@ def stack_futures(
     env = base_env(moto_endpoint)
     # CM_TF_PLAN_CACHE=0 forces fresh plans (CI starts from a clean checkout, so it never has a cache).
     key = tree_digest(tree) if os.environ.get("CM_TF_PLAN_CACHE", "1") != "0" else None
-    return {
-        s.id: pool.submit(run_stack, tree, s, env, moto_endpoint, WORK / "data", key) for s in discover(tree)
+    stacks = discover(tree)
+    examples = [s for s in stacks if not s.is_root]
+    futures = {
+        s.id: pool.submit(run_stack, tree, s, env, moto_endpoint, WORK / "data", key)
+        for s in stacks
+        if s.is_root
     }
+    together = pool.submit(run_examples, tree, examples, env, moto_endpoint, WORK / "data", key)
+    return futures | {s.id: _share(together, s.id) for s in examples}
+
+
+@pytest.fixture(scope="session")
+def mutations(
+    stack_futures: dict[str, Future[StackRun]],
+    tree: Path,
+    moto_endpoint: str,
+    pool: ThreadPoolExecutor,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
+    return mutants.start(stack_futures, tree, moto_endpoint, pool, tmp_path_factory.mktemp("mutations"))
+
+
+def run_module_tests(tree: Path, module: str) -> Result:
+    """`terraform test` of modules/<module> (mock provider, no AWS calls), its init cached like a plan's."""
+    tf = Terraform(tree, Stack(f"tftest-{module}", f"modules/{module}"), WORK / "data", base_env(None))
+    init = tf.init()
+    if not init.ok:
+        return init
+    result = tf.run("terraform test", "test", "-no-color", timeout=600)
+    return Result(result.ok and "0 failed" in result.output, result.output)
+
+
+@pytest.fixture(scope="session")
+def module_test_futures(tree: Path, pool: ThreadPoolExecutor) -> dict[str, Future[Result]]:
+    modules = sorted({p.parents[1].name for p in tree.glob("modules/*/tests/*.tftest.hcl")})
+    return {m: pool.submit(run_module_tests, tree, m) for m in modules}
+
+
+@pytest.fixture(autouse=True)
+def _queue_everything(request: pytest.FixtureRequest) -> None:
+    """Before the first Terraform check runs, queue all the work the session's tests will wait on
+    (every plan, the broken copies, the module tests) on the pool, so the two cores stay busy while
+    the tests run in file order: one by one, the module tests alone took 80 s at the session's end."""
+    if not request.node.get_closest_marker("terraform"):
+        return
+    wanted = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    # stack_futures before mutations: the broken copies reuse the prod root's init
+    for name in ("stack_futures", "mutations", "module_test_futures"):
+        if name in wanted or (name == "stack_futures" and wanted & {"stack_runs", "mutations"}):
+            request.getfixturevalue(name)
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import aws_rules
 import pytest
-from tfharness import discover
-
-from conftest import StackRun
+from tfharness import StackRun, discover
 
 ROOTS = [s.id for s in discover() if s.is_root and s.id != "bootstrap"]
 REGION = "us-east-1"  # every root's tfvars (the inventories pin it through names and endpoints)

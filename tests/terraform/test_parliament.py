@@ -8,9 +8,7 @@ import json
 
 import iam_lint
 import pytest
-from tfharness import discover
-
-from conftest import StackRun
+from tfharness import StackRun, discover
 
 ROOTS = [s.id for s in discover() if s.is_root]
 

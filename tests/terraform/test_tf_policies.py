@@ -7,9 +7,7 @@ import ast
 from concurrent.futures import Future
 
 import scanners
-from tfharness import ROOT
-
-from conftest import StackRun
+from tfharness import ROOT, StackRun
 
 CUSTOM = {"CKV_CM_1", "CKV_CM_2", "CKV_CM_3", "CKV_CM_4"}
 

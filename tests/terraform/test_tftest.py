@@ -1,12 +1,12 @@
 """Native module tests: every modules/<m>/tests/*.tftest.hcl runs with `terraform test` (mock
-provider, no AWS calls) against the staged tree, each module's init cached like the plans'."""
+provider, no AWS calls) against the staged tree, queued on the session pool (conftest.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from concurrent.futures import Future
 
 import pytest
-from tfharness import ROOT, WORK, Stack, Terraform, base_env
+from tfharness import ROOT, Result
 
 MODULES = sorted(p.parents[1].name for p in ROOT.glob("modules/*/tests/*.tftest.hcl"))
 
@@ -19,9 +19,6 @@ def test_modules_with_validations_have_terraform_tests() -> None:
 
 
 @pytest.mark.parametrize("module", sorted(set(MODULES)))
-def test_terraform_test(tree: Path, module: str) -> None:
-    tf = Terraform(tree, Stack(f"tftest-{module}", f"modules/{module}"), WORK / "data", base_env(None))
-    init = tf.init()
-    assert init.ok, init.output[-3000:]
-    result = tf.run("terraform test", "test", "-no-color", timeout=600)
-    assert result.ok and "0 failed" in result.output, result.output[-4000:]
+def test_terraform_test(module_test_futures: dict[str, Future[Result]], module: str) -> None:
+    result = module_test_futures[module].result()
+    assert result.ok, result.output[-4000:]

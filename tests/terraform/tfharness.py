@@ -26,8 +26,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".local" / "tf-validate"
 TF_RC = ROOT / "build" / "terraformrc"
-# What the roots read besides HCL: the metric schema JSON, Athena SQL, dashboards, the job package.
-TREE_PARTS = ("modules", "terraform", "scripts/athena", "dashboards", "build/glue")
+# What the roots read besides HCL: the metric schema JSON, Athena SQL, dashboards, the job package;
+# and the module tests' shared provider mocks.
+TREE_PARTS = ("modules", "terraform", "scripts/athena", "dashboards", "build/glue", "tests/terraform/mocks")
 IGNORE = shutil.ignore_patterns(
     ".terraform", "__pycache__", "*.tfstate", "*.tfstate.*", "*.tfplan", "*.pyc", ".terraform.lock.hcl"
 )
@@ -133,7 +134,8 @@ def _has_tf(path: Path) -> bool:
 
 
 def stage_tree(dest: Path, source: Path = ROOT) -> Path:
-    """Copy what terraform reads into dest (replacing it) and give s3-backend roots a local backend."""
+    """Copy what terraform reads into dest (replacing it), give s3-backend roots a local backend and
+    write the root that plans every module example at once (EXAMPLES)."""
     if dest.exists():
         shutil.rmtree(dest)
     for part in TREE_PARTS:
@@ -142,7 +144,40 @@ def stage_tree(dest: Path, source: Path = ROOT) -> Path:
     for root in (dest / "terraform").glob("*/"):
         if any('backend "s3"' in f.read_text() for f in root.glob("*.tf")):
             (root / BACKEND_OVERRIDE).write_text('terraform {\n  backend "local" {}\n}\n')
+    examples = [s for s in discover(dest) if not s.is_root]
+    (dest / EXAMPLES.rel).mkdir(parents=True)
+    (dest / EXAMPLES.rel / "main.tf").write_text(
+        "# Written by tests/terraform/tfharness.py: every module example as a module of one root, so\n"
+        "# the examples cost one init, one plan and one show (each example keeps its own provider block).\n"
+        + "".join(f'\nmodule "{s.id}" {{\n  source = "../{s.rel}"\n}}\n' for s in examples)
+    )
     return dest
+
+
+# Every terraform command loads the AWS provider's schema again (3-5 CPU seconds): planned one by
+# one, the ten examples cost 115 CPU seconds of `make validate`; planned as modules of one root, 42.
+EXAMPLES = Stack("examples", "all-examples")
+
+
+def example_run(aggregate: StackRun, stack: Stack) -> StackRun:
+    """One example's share of the EXAMPLES plan, as if planned alone (addresses keep the module prefix)."""
+    run = StackRun(stack, aggregate.init, aggregate.plan)
+    if aggregate.plan_json is None:
+        return run
+    plan, key = aggregate.plan_json, f"module.{stack.id}"
+    children = plan.get("planned_values", {}).get("root_module", {}).get("child_modules", [])
+    calls = plan.get("configuration", {}).get("root_module", {}).get("module_calls", {})
+    run.plan_json = {
+        "planned_values": {"root_module": next((c for c in children if c["address"] == key), {})},
+        "resource_changes": [
+            rc
+            for rc in plan.get("resource_changes", [])
+            if (rc.get("module_address") or "") == key
+            or (rc.get("module_address") or "").startswith(key + ".")
+        ],
+        "configuration": {"root_module": calls.get(stack.id, {}).get("module", {})},
+    }
+    return run
 
 
 HARNESS_VERSION = "2"  # bump when the way plans are made changes: it invalidates cached plans
@@ -224,24 +259,14 @@ class Terraform:
             TIMER.add("init", 0.0, 1)
         return result
 
-    def validate(self) -> tuple[Result, dict[str, Any]]:
-        result = self.run("validate", "validate", "-json", "-no-color")
-        try:
-            report = json.loads(result.output[result.output.index("{") :])
-        except ValueError:
-            report = {"valid": False, "diagnostics": [{"summary": result.output}]}
-        TIMER.add("validate", 0.0, int(bool(report.get("valid"))))
-        return Result(bool(report.get("valid")), result.output), report
-
-    def cached(self, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The validate report and plan JSON of an earlier run with the same inputs, if any."""
-        files = [self.data / n for n in ("plan.key", "validate.json", "plan.json")]
+    def cached(self, key: str) -> dict[str, Any] | None:
+        """The plan JSON of an earlier run with the same inputs, if any."""
+        files = [self.data / n for n in ("plan.key", "plan.json")]
         if all(f.exists() for f in files) and files[0].read_text() == key:
-            return json.loads(files[1].read_text()), json.loads(files[2].read_text())
+            return json.loads(files[1].read_text())
         return None
 
-    def store(self, key: str, validate_report: dict[str, Any]) -> None:
-        (self.data / "validate.json").write_text(json.dumps(validate_report))
+    def store(self, key: str) -> None:
         (self.data / "plan.key").write_text(key)
 
     def plan(
@@ -262,13 +287,16 @@ class Terraform:
         return result, json.loads(shown.output)
 
 
-def diagnostics(report: dict[str, Any]) -> str:
+def diagnostics(output: str) -> str:
+    """terraform's text errors as `file:line: summary detail` lines (what a failed plan printed)."""
     lines = []
-    for diag in report.get("diagnostics", []):
-        where = diag.get("range", {})
-        loc = f"{where.get('filename', '?')}:{where.get('start', {}).get('line', '?')}: " if where else ""
-        text = f"{diag.get('summary', '')} {diag.get('detail', '')}".strip()
-        lines.append(f"{diag.get('severity', 'error')}: {loc}{text}")
+    for block in re.split(r"^(?=Error: )", output, flags=re.MULTILINE)[1:]:
+        summary = block.splitlines()[0].removeprefix("Error: ").strip()
+        where = re.search(r"^\s*on (\S+) line (\d+)", block, flags=re.MULTILINE)
+        body = block.splitlines()[1:]
+        detail = " ".join(ln.strip() for ln in body if ln.strip() and not re.match(r"\s*(on |\d+:|\|)", ln))
+        loc = f"{where.group(1)}:{where.group(2)}: " if where else ""
+        lines.append(f"error: {loc}{summary} {detail}".strip())
     return "\n".join(lines)
 
 
@@ -322,3 +350,19 @@ def summarize(plan: dict[str, Any]) -> Summary:
 def config_address(address: str) -> str:
     """module.a.aws_x.y["k"] -> module.a.aws_x.y (the configuration address, without instance keys)."""
     return re.sub(r"\[[^\]]*\]", "", address)
+
+
+@dataclass
+class StackRun:
+    """One stack's init and plan in this session (plan_json: `terraform show -json` of the plan)."""
+
+    stack: Stack
+    init: Result
+    plan: Result | None = None
+    plan_json: dict[str, Any] | None = None
+    plan_json_path: Path | None = None
+
+    @property
+    def summary(self) -> Summary:
+        assert self.plan_json is not None
+        return summarize(self.plan_json)

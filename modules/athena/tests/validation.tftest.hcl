@@ -1,17 +1,6 @@
 # Native module tests of the athena inputs (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -25,78 +14,6 @@ run "plans_a_workgroup_with_valid_inputs" {
   command = plan
 }
 
-run "name_prefix_must_be_lower_case" {
-  command = plan
-  variables {
-    name_prefix = "Cinema_Test"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-run "bucket_name_must_be_an_s3_name" {
-  command = plan
-  variables {
-    bucket_name = "Not_A_Bucket"
-  }
-  expect_failures = [var.bucket_name]
-}
-
-run "kms_key_arn_must_be_a_key_arn" {
-  command = plan
-  variables {
-    kms_key_arn = "alias/cinema"
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "results_prefix_must_end_with_a_slash" {
-  command = plan
-  variables {
-    results_prefix = "athena-results"
-  }
-  expect_failures = [var.results_prefix]
-}
-
-run "spill_prefix_must_end_with_a_slash" {
-  command = plan
-  variables {
-    spill_prefix = "spill"
-  }
-  expect_failures = [var.spill_prefix]
-}
-
-run "expected_bucket_owner_must_be_an_account_id" {
-  command = plan
-  variables {
-    expected_bucket_owner = "12345"
-  }
-  expect_failures = [var.expected_bucket_owner]
-}
-
-run "bytes_scanned_cutoff_has_athenas_minimum" {
-  command = plan
-  variables {
-    bytes_scanned_cutoff_per_query = 1048576
-  }
-  expect_failures = [var.bytes_scanned_cutoff_per_query]
-}
-
-run "glue_database_name_must_be_snake_case" {
-  command = plan
-  variables {
-    glue_database_name = "Cinema-Test"
-  }
-  expect_failures = [var.glue_database_name]
-}
-
-run "connector_2023_46_2_is_refused" {
-  command = plan
-  variables {
-    connector_semantic_version = "2023.46.2"
-  }
-  expect_failures = [var.connector_semantic_version]
-}
-
 run "connector_version_must_be_a_release_number" {
   command = plan
   variables {
@@ -105,58 +22,60 @@ run "connector_version_must_be_a_release_number" {
   expect_failures = [var.connector_semantic_version]
 }
 
-run "connector_memory_is_bounded" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # name prefix must be lower case
+    name_prefix = "Cinema_Test"
+    # bucket name must be an s3 name
+    bucket_name = "Not_A_Bucket"
+    # kms key arn must be a key arn
+    kms_key_arn = "alias/cinema"
+    # results prefix must end with a slash
+    results_prefix = "athena-results"
+    # spill prefix must end with a slash
+    spill_prefix = "spill"
+    # expected bucket owner must be an account id
+    expected_bucket_owner = "12345"
+    # bytes scanned cutoff has athenas minimum
+    bytes_scanned_cutoff_per_query = 1048576
+    # glue database name must be snake case
+    glue_database_name = "Cinema-Test"
+    # connector 2023 46 2 is refused
+    connector_semantic_version = "2023.46.2"
+    # connector memory is bounded
     connector_memory_mb = 4096
-  }
-  expect_failures = [var.connector_memory_mb]
-}
-
-run "connector_timeout_is_bounded" {
-  command = plan
-  variables {
+    # connector timeout is bounded
     connector_timeout_seconds = 901
-  }
-  expect_failures = [var.connector_timeout_seconds]
-}
-
-run "connector_log_retention_must_be_a_cloudwatch_value" {
-  command = plan
-  variables {
+    # connector log retention must be a cloudwatch value
     connector_log_retention_days = 10
-  }
-  expect_failures = [var.connector_log_retention_days]
-}
-
-run "dynamodb_table_arns_must_be_table_arns" {
-  command = plan
-  variables {
+    # dynamodb table arns must be table arns
     dynamodb_table_arns = { site_daily = "arn:aws:s3:::cinema-test-data" }
-  }
-  expect_failures = [var.dynamodb_table_arns]
-}
-
-run "curated_prefix_must_end_with_a_slash" {
-  command = plan
-  variables {
+    # curated prefix must end with a slash
     curated_prefix = "curated/metrics"
-  }
-  expect_failures = [var.curated_prefix]
-}
-
-run "dynamodb_kms_key_arn_must_be_a_key_arn" {
-  command = plan
-  variables {
+    # dynamodb kms key arn must be a key arn
     dynamodb_kms_key_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/x"
-  }
-  expect_failures = [var.dynamodb_kms_key_arn]
-}
-
-run "views_file_must_be_json" {
-  command = plan
-  variables {
+    # views file must be json
     views_file = "views.sql"
   }
-  expect_failures = [var.views_file]
+  expect_failures = [
+    var.name_prefix,
+    var.bucket_name,
+    var.kms_key_arn,
+    var.results_prefix,
+    var.spill_prefix,
+    var.expected_bucket_owner,
+    var.bytes_scanned_cutoff_per_query,
+    var.glue_database_name,
+    var.connector_semantic_version,
+    var.connector_memory_mb,
+    var.connector_timeout_seconds,
+    var.connector_log_retention_days,
+    var.dynamodb_table_arns,
+    var.curated_prefix,
+    var.dynamodb_kms_key_arn,
+    var.views_file,
+  ]
 }

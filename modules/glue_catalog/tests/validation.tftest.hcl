@@ -1,17 +1,6 @@
 # Native module tests of the glue_catalog inputs (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -29,54 +18,6 @@ run "plans_the_catalog_with_valid_inputs" {
     condition     = aws_glue_catalog_database.this.name == "cinema_test"
     error_message = "a null database_name derives name_prefix with underscores"
   }
-}
-
-run "name_prefix_must_be_lower_case" {
-  command = plan
-  variables {
-    name_prefix = "-cinema"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-run "database_name_must_be_snake_case" {
-  command = plan
-  variables {
-    database_name = "cinema-test"
-  }
-  expect_failures = [var.database_name]
-}
-
-run "kms_key_arn_must_be_a_key_arn" {
-  command = plan
-  variables {
-    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/cinema"
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "pos_prefix_must_end_with_a_slash" {
-  command = plan
-  variables {
-    pos_prefix = "raw/pos"
-  }
-  expect_failures = [var.pos_prefix]
-}
-
-run "metrics_prefix_must_not_start_with_a_slash" {
-  command = plan
-  variables {
-    metrics_prefix = "/curated/metrics/"
-  }
-  expect_failures = [var.metrics_prefix]
-}
-
-run "jdbc_url_carries_no_credentials" {
-  command = plan
-  variables {
-    mysql = { jdbc_url = "jdbc:mysql://admin:secret@mysql.example.internal:3306/ecr" }
-  }
-  expect_failures = [var.mysql]
 }
 
 run "secret_arn_must_be_a_secrets_manager_arn" {
@@ -103,14 +44,6 @@ run "secret_recovery_days_is_0_or_7_to_30" {
   expect_failures = [var.mysql]
 }
 
-run "crawler_schedule_must_be_glue_cron" {
-  command = plan
-  variables {
-    crawlers = { jdbc_schedule = "rate(1 day)" }
-  }
-  expect_failures = [var.crawlers]
-}
-
 run "pos_recrawl_behavior_is_an_enum" {
   command = plan
   variables {
@@ -119,10 +52,36 @@ run "pos_recrawl_behavior_is_an_enum" {
   expect_failures = [var.crawlers]
 }
 
-run "jdbc_table_prefix_must_be_snake_case" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # name prefix must be lower case
+    name_prefix = "-cinema"
+    # database name must be snake case
+    database_name = "cinema-test"
+    # kms key arn must be a key arn
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/cinema"
+    # pos prefix must end with a slash
+    pos_prefix = "raw/pos"
+    # metrics prefix must not start with a slash
+    metrics_prefix = "/curated/metrics/"
+    # jdbc url carries no credentials
+    mysql = { jdbc_url = "jdbc:mysql://admin:secret@mysql.example.internal:3306/ecr" }
+    # crawler schedule must be glue cron
+    crawlers = { jdbc_schedule = "rate(1 day)" }
+    # jdbc table prefix must be snake case
     jdbc_table_prefix = "Src-"
   }
-  expect_failures = [var.jdbc_table_prefix]
+  expect_failures = [
+    var.name_prefix,
+    var.database_name,
+    var.kms_key_arn,
+    var.pos_prefix,
+    var.metrics_prefix,
+    var.mysql,
+    var.crawlers,
+    var.jdbc_table_prefix,
+  ]
 }

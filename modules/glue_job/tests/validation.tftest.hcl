@@ -1,8 +1,6 @@
 # Native module tests of the job's input rules (terraform test, mock provider: no AWS calls).
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -17,28 +15,12 @@ variables {
   package_path  = "tests/validation.tftest.hcl"
 }
 
-run "flex_without_retries_is_refused" {
-  command = plan
-  variables {
-    job = { execution_class = "FLEX", max_retries = 0 }
-  }
-  expect_failures = [var.job]
-}
-
 run "flex_on_g025x_is_refused" {
   command = plan
   variables {
     job = { execution_class = "FLEX", worker_type = "G.025X" }
   }
   expect_failures = [var.job]
-}
-
-run "glue_4_is_refused" {
-  command = plan
-  variables {
-    glue_version = "4.0"
-  }
-  expect_failures = [var.glue_version]
 }
 
 run "rate_schedule_is_refused" {
@@ -49,10 +31,21 @@ run "rate_schedule_is_refused" {
   expect_failures = [var.job]
 }
 
-run "pos_queue_arn_must_be_sqs" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # flex without retries is refused
+    job = { execution_class = "FLEX", max_retries = 0 }
+    # glue 4 is refused
+    glue_version = "4.0"
+    # pos queue arn must be sqs
     pos_queue = { url = "https://sqs.us-east-1.amazonaws.com/123456789012/q", arn = "arn:aws:sns:us-east-1:123456789012:q" }
   }
-  expect_failures = [var.pos_queue]
+  expect_failures = [
+    var.job,
+    var.glue_version,
+    var.pos_queue,
+  ]
 }

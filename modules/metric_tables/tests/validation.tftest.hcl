@@ -1,17 +1,6 @@
 # Native module tests of the metric_tables inputs (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -26,22 +15,6 @@ run "plans_the_five_tables_with_valid_inputs" {
   }
 }
 
-run "name_prefix_must_be_lower_case" {
-  command = plan
-  variables {
-    name_prefix = "cinema_test"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-run "tables_must_not_be_empty" {
-  command = plan
-  variables {
-    tables = {}
-  }
-  expect_failures = [var.tables]
-}
-
 run "table_names_must_be_snake_case" {
   command = plan
   variables {
@@ -50,10 +23,21 @@ run "table_names_must_be_snake_case" {
   expect_failures = [var.tables]
 }
 
-run "kms_deletion_window_is_7_to_30_days" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # name prefix must be lower case
+    name_prefix = "cinema_test"
+    # tables must not be empty
+    tables = {}
+    # kms deletion window is 7 to 30 days
     kms_deletion_window_days = 31
   }
-  expect_failures = [var.kms_deletion_window_days]
+  expect_failures = [
+    var.name_prefix,
+    var.tables,
+    var.kms_deletion_window_days,
+  ]
 }

@@ -1,8 +1,6 @@
 # Native module tests (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -55,18 +53,18 @@ run "existing_vpc_needs_subnet_and_route_tables" {
   expect_failures = [var.vpc]
 }
 
-run "unknown_interface_endpoint_is_refused" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # unknown interface endpoint is refused
     interface_endpoints = ["ec2messages"]
-  }
-  expect_failures = [var.interface_endpoints]
-}
-
-run "database_cidr_must_be_a_cidr" {
-  command = plan
-  variables {
+    # database cidr must be a cidr
     database = { cidr_blocks = ["not-a-cidr"] }
   }
-  expect_failures = [var.database]
+  expect_failures = [
+    var.interface_endpoints,
+    var.database,
+  ]
 }

@@ -1,17 +1,6 @@
 # Native module tests of the observability inputs (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -42,50 +31,35 @@ run "name_prefix_must_be_lower_case" {
   expect_failures = [var.name_prefix]
 }
 
-run "trail_retention_at_least_a_quarter" {
-  command = plan
-  variables {
-    cloudtrail = { enabled = true, retention_days = 30 }
-  }
-  expect_failures = [var.cloudtrail]
-}
-
-run "data_bucket_arn_must_be_an_s3_arn" {
-  command = plan
-  variables {
-    data_bucket_arn = "cinema-test-data"
-  }
-  expect_failures = [var.data_bucket_arn]
-}
-
-run "dynamodb_table_arns_must_be_table_arns" {
-  command = plan
-  variables {
-    dynamodb_table_arns = { site_daily = "cinema-test-site_daily" }
-  }
-  expect_failures = [var.dynamodb_table_arns]
-}
-
-run "sns_topic_arn_must_be_an_sns_arn" {
-  command = plan
-  variables {
-    sns_topic_arn = "arn:aws:sqs:us-east-1:123456789012:cinema-test-alerts"
-  }
-  expect_failures = [var.sns_topic_arn]
-}
-
-run "job_stale_hours_within_a_day" {
-  command = plan
-  variables {
-    alarms = { job_stale_hours = 48 }
-  }
-  expect_failures = [var.alarms]
-}
-
 run "alarm_thresholds_are_positive" {
   command = plan
   variables {
     alarms = { dynamodb_throttle_threshold = 0 }
   }
   expect_failures = [var.alarms]
+}
+
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
+  command = plan
+  variables {
+    # trail retention at least a quarter
+    cloudtrail = { enabled = true, retention_days = 30 }
+    # data bucket arn must be an s3 arn
+    data_bucket_arn = "cinema-test-data"
+    # dynamodb table arns must be table arns
+    dynamodb_table_arns = { site_daily = "cinema-test-site_daily" }
+    # sns topic arn must be an sns arn
+    sns_topic_arn = "arn:aws:sqs:us-east-1:123456789012:cinema-test-alerts"
+    # job stale hours within a day
+    alarms = { job_stale_hours = 48 }
+  }
+  expect_failures = [
+    var.cloudtrail,
+    var.data_bucket_arn,
+    var.dynamodb_table_arns,
+    var.sns_topic_arn,
+    var.alarms,
+  ]
 }

@@ -1,14 +1,6 @@
 # Native module tests (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -35,18 +27,18 @@ run "queues_events_of_the_pos_prefix" {
   }
 }
 
-run "bucket_arn_must_be_an_s3_arn" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # bucket arn must be an s3 arn
     bucket_arn = "cinema-test-data"
-  }
-  expect_failures = [var.bucket_arn]
-}
-
-run "retention_is_bounded" {
-  command = plan
-  variables {
+    # retention is bounded
     queue = { message_retention_seconds = 2000000 }
   }
-  expect_failures = [var.queue]
+  expect_failures = [
+    var.bucket_arn,
+    var.queue,
+  ]
 }

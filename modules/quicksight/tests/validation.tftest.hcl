@@ -1,17 +1,6 @@
 # Native module tests of the quicksight inputs (terraform test, mock provider: no AWS calls). Run by `make validate`.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { id = "us-east-1", name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../tests/terraform/mocks"
 }
 
 variables {
@@ -42,46 +31,6 @@ run "name_prefix_must_be_lower_case" {
   expect_failures = [var.name_prefix]
 }
 
-run "glue_database_name_must_be_snake_case" {
-  command = plan
-  variables {
-    glue_database_name = "cinema-test"
-  }
-  expect_failures = [var.glue_database_name]
-}
-
-run "definition_file_must_be_json" {
-  command = plan
-  variables {
-    definition_file = "definition.yaml"
-  }
-  expect_failures = [var.definition_file]
-}
-
-run "data_sets_file_must_be_json" {
-  command = plan
-  variables {
-    data_sets_file = "datasets.yaml"
-  }
-  expect_failures = [var.data_sets_file]
-}
-
-run "import_mode_is_spice_or_direct_query" {
-  command = plan
-  variables {
-    import_mode = "LIVE"
-  }
-  expect_failures = [var.import_mode]
-}
-
-run "refresh_interval_is_a_quicksight_interval" {
-  command = plan
-  variables {
-    refresh = { interval = "WEEKLY" }
-  }
-  expect_failures = [var.refresh]
-}
-
 run "refresh_time_of_day_is_hh_mm" {
   command = plan
   variables {
@@ -90,10 +39,30 @@ run "refresh_time_of_day_is_hh_mm" {
   expect_failures = [var.refresh]
 }
 
-run "reader_and_author_groups_differ" {
+# Each input validation at once: every variable below holds a bad value and must report its own
+# error (terraform test fails naming any that does not: "Missing expected failure").
+run "rejects_each_invalid_input" {
   command = plan
   variables {
+    # glue database name must be snake case
+    glue_database_name = "cinema-test"
+    # definition file must be json
+    definition_file = "definition.yaml"
+    # data sets file must be json
+    data_sets_file = "datasets.yaml"
+    # import mode is spice or direct query
+    import_mode = "LIVE"
+    # refresh interval is a quicksight interval
+    refresh = { interval = "WEEKLY" }
+    # reader and author groups differ
     groups = { readers = "cinema", authors = "cinema" }
   }
-  expect_failures = [var.groups]
+  expect_failures = [
+    var.glue_database_name,
+    var.definition_file,
+    var.data_sets_file,
+    var.import_mode,
+    var.refresh,
+    var.groups,
+  ]
 }

@@ -39,7 +39,7 @@ alarm_email            = null
 # with that VPC's (README "Deploying to AWS", step 2). Only the JDBC connection, its crawler and
 # the job go in the subnet; this adds the Glue security group and the free S3 + DynamoDB gateway
 # endpoints on the subnet's route table. The VPC's existing NAT carries the job's other AWS calls
-# (logs, metrics, KMS, Secrets Manager, SQS); without a NAT list them in interface_endpoints
+# (Glue API, Secrets Manager, CloudWatch metrics and logs, SQS); without a NAT list them in interface_endpoints
 # (about 7.20 USD per AZ-month each: `make cost ENV=staging` prices them).
 network = {
   enabled = true

@@ -179,3 +179,22 @@ def test_chart_png_is_not_blank(tmp_path: Path, capsys: pytest.CaptureFixture[st
     img = mpimg.imread(png)
     assert img.shape[0] > 300 and img.shape[1] > 600
     assert img[..., :3].std() > 0.05  # bars and text, not a blank canvas
+
+
+def test_without_the_nat_the_note_prices_the_endpoints_the_subnet_needs() -> None:
+    """Prod rides the database VPC's NAT; the note's price of doing without it is what pricing the
+    same tfvars with those endpoints listed (and no NAT) gives."""
+    tf = _tf(ROOT / "terraform" / "prod")
+    with_nat = model.this_design("prod", tf, SEED_WORKLOAD, PRICES)
+    note = next(n for n in with_nat.notes if n.startswith("Network:"))
+    needed = model.no_nat_endpoints(bool(tf.get("catalog_encryption")))
+    assert needed == ["glue", "logs", "monitoring", "secretsmanager", "sqs"]
+    extra = float(re.search(r"= \+([\d.]+) USD/month", note).group(1))  # type: ignore[union-attr]
+    assert extra == pytest.approx(len(needed) * 7.30)
+    no_nat = json.loads(json.dumps(tf))
+    no_nat["network"].update(interface_endpoints=needed, egress_via_nat=False)
+    priced = model.this_design("prod", no_nat, SEED_WORKLOAD, PRICES)
+    nat_data = next(li.usd for li in with_nat.lines if "existing NAT" in li.item)
+    assert priced.total == pytest.approx(with_nat.total - nat_data + extra, abs=0.01)
+    assert not any(n.startswith("Network:") for n in priced.notes)  # nothing left to reach
+    assert priced.total > 45.0  # why prod uses the NAT: the endpoints alone break the target

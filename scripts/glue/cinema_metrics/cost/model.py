@@ -115,6 +115,13 @@ def _metric_items_stored(w: Workload) -> float:
     return w.sites * days * (1 + 1 + 16 + shows_per_day) + w.films_showing * days / 7
 
 
+# What code in the JDBC subnet calls besides S3 and DynamoDB (free gateway endpoints): the Glue
+# entry's from_catalog (Glue API) and the connection's secret, the job's run metrics, Glue's log
+# agent, the POS queue; KMS only with the catalog encrypted (the job then decrypts catalog objects).
+def no_nat_endpoints(catalog_encryption: bool) -> list[str]:
+    return ["glue", "logs", "monitoring", "secretsmanager", "sqs"] + (["kms"] if catalog_encryption else [])
+
+
 def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_tier: bool = True) -> Breakdown:
     b = Breakdown(f"this design ({env})")
     ft = 1.0 if free_tier else 0.0
@@ -427,6 +434,14 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
                     f"2 x job log volume = {nat_gb:.2f} GB x ${p('nat_gateway_gb'):.3f}",
                     "the NAT's hourly charge is the existing VPC's, not this system's",
                 )
+            )
+            missing = [e for e in no_nat_endpoints(bool(tf.get("catalog_encryption"))) if e not in endpoints]
+            extra = len(missing) * azs * p("vpc_interface_endpoint_az_month")
+            b.notes.append(
+                f"Network: the subnet reaches {', '.join(missing)} through the database VPC's NAT. In a "
+                f"VPC without one they need interface endpoints: +{len(missing)} x "
+                f"${p('vpc_interface_endpoint_az_month'):.2f} = +{extra:.2f} USD/month "
+                "(README: The network, and why it is this small)."
             )
     # --- POS events queue + accepted keys (modules/pos_events, metric_tables accepted-keys)
     files = runs * w.sites  # one POS file per site and run (the workload's export rhythm)

@@ -261,6 +261,17 @@ variable "network" {
     condition     = !var.network.enabled || var.network.vpc != null
     error_message = "network.enabled needs network.vpc (at least availability_zone; vpc_id, subnet_id and route_table_ids to use an existing VPC)."
   }
+  # Code in the subnet calls more than S3 and DynamoDB: from_catalog and the connection's secret
+  # (Glue API, Secrets Manager), run metrics, Glue's log agent, the POS queue; the job hangs on
+  # those calls at run time when nothing routes them (AWS: a job that needs VPC resources and the
+  # public internet needs a NAT). The cost model's no_nat_endpoints() is the same list.
+  validation {
+    condition = !var.network.enabled || !coalesce(var.mysql.create_connection, true) || coalesce(var.network.egress_via_nat, false) || length(setsubtract(
+      concat(["glue", "logs", "monitoring", "secretsmanager", "sqs"], var.catalog_encryption ? ["kms"] : []),
+      coalesce(var.network.interface_endpoints, [])
+    )) == 0
+    error_message = "network: the Glue subnet has no NAT (egress_via_nat = false), so list the APIs the job and crawler call in network.interface_endpoints: glue, logs, monitoring, secretsmanager, sqs (and kms with catalog_encryption); or set egress_via_nat = true if the subnet's route tables have a NAT route."
+  }
   validation {
     condition     = !(var.network.enabled && var.mysql.subnet_id != null)
     error_message = "Give the subnet either in mysql.subnet_id (network managed elsewhere) or in network.vpc, not both."

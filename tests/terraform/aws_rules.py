@@ -12,6 +12,9 @@ test_mutations.py, which prove each rule catches the break it is written for.
                                  (logs then land in groups nobody created, retained forever)
   pos_events_wiring              S3 rejects a notification to a queue it may not send to; the job
                                  needs --pos_queue_url, --keys_table and the IAM to use both
+  subnet_route_to_s3             Glue refuses a job in a subnet with no S3 endpoint or NAT
+  subnet_reaches_apis            without a NAT, the job hangs on every API call (Glue, Secrets
+                                 Manager, CloudWatch, SQS) that no interface endpoint carries
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfharness import Summary
+
+from cinema_metrics.cost.model import no_nat_endpoints
 
 # Services that use a regional principal in key and resource policies (AWS docs: CloudWatch
 # Logs encrypt-log-data-kms; the global form is refused).
@@ -217,36 +222,69 @@ def job_queue_and_keys_iam(summary: Summary) -> list[str]:
     return problems
 
 
+def _placed_connections(summary: Summary) -> list[str]:
+    """Glue connections placed in a subnet: their crawler and job run there. A subnet this plan
+    creates is known only after apply: then the whole block is unknown (planned value null)."""
+    return [
+        address
+        for address, values in _of_type(summary, "aws_glue_connection")
+        if any(p.get("subnet_id") for p in values.get("physical_connection_requirements") or [])
+        or summary.unknown.get(address, {}).get("physical_connection_requirements")
+    ]
+
+
+def _nat_egress(summary: Summary) -> bool:
+    """The plan declares the subnet's NAT: the Glue security group may reach HTTPS anywhere."""
+    return any(
+        v.get("cidr_ipv4") == "0.0.0.0/0" and v.get("from_port") == 443
+        for _, v in _of_type(summary, "aws_vpc_security_group_egress_rule")
+    )
+
+
 def subnet_route_to_s3(summary: Summary) -> list[str]:
     """A JDBC connection placed in a subnet (so its crawler and job run there) has an S3 gateway
     endpoint on a route table, or the plan declares the subnet's NAT (egress rule to 0.0.0.0/0
     on 443). Glue otherwise refuses the run: "Could not find S3 endpoint or NAT gateway"."""
     problems = []
-    placed = [
-        address
-        for address, values in _of_type(summary, "aws_glue_connection")
-        if any(
-            p.get("subnet_id") or summary.unknown.get(address)
-            for p in values.get("physical_connection_requirements") or []
-        )
-    ]
+    placed = _placed_connections(summary)
     if not placed:
         return []
-    s3_gateways = [
-        v
-        for _, v in _of_type(summary, "aws_vpc_endpoint")
-        if v.get("vpc_endpoint_type") == "Gateway" and str(v.get("service_name", "")).endswith(".s3")
+    on_route_table = [  # route tables this plan creates are known only after apply
+        address
+        for address, v in _of_type(summary, "aws_vpc_endpoint")
+        if v.get("vpc_endpoint_type") == "Gateway"
+        and str(v.get("service_name", "")).endswith(".s3")
+        and (v.get("route_table_ids") or summary.unknown.get(address, {}).get("route_table_ids"))
     ]
-    nat = [
-        v
-        for _, v in _of_type(summary, "aws_vpc_security_group_egress_rule")
-        if v.get("cidr_ipv4") == "0.0.0.0/0" and v.get("from_port") == 443
-    ]
-    if not any(g.get("route_table_ids") for g in s3_gateways) and not nat:
+    if not on_route_table and not _nat_egress(summary):
         problems.append(
             f"{', '.join(placed)}: in a subnet with no S3 gateway endpoint on a route table and no NAT"
         )
     return problems
+
+
+def subnet_reaches_apis(summary: Summary) -> list[str]:
+    """A JDBC connection placed in a subnet with no NAT (no egress rule to 0.0.0.0/0 on 443) has an
+    interface endpoint with private DNS for every other API its job and crawler call
+    (cost.model.no_nat_endpoints: the Glue API, Secrets Manager, metrics, logs, SQS; KMS with the
+    catalog encrypted). Without one the job hangs on that call at run time (AWS: a job that needs
+    VPC resources and the public internet needs a NAT)."""
+    placed = _placed_connections(summary)
+    if not placed or _nat_egress(summary):
+        return []
+    encrypted = any(True for _ in _of_type(summary, "aws_glue_data_catalog_encryption_settings"))
+    reachable = {
+        str(v.get("service_name", "")).rsplit(".", 1)[-1]
+        for _, v in _of_type(summary, "aws_vpc_endpoint")
+        if v.get("vpc_endpoint_type") == "Interface" and v.get("private_dns_enabled")
+    }
+    missing = [s for s in no_nat_endpoints(encrypted) if s not in reachable]
+    if not missing:
+        return []
+    return [
+        f"{', '.join(placed)}: in a subnet with no NAT and no interface endpoint (private DNS) "
+        f"for {', '.join(missing)}"
+    ]
 
 
 def data_set_views_exist(summary: Summary) -> list[str]:

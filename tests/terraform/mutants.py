@@ -20,6 +20,8 @@ layer meant to catch each break.
   one v_* view no longer created           aws_rules.data_set_views_exist (its data set reads nothing)
   S3 gateway endpoint off, no NAT         the plan fails (precondition of the JDBC connection, crawler
                                           and job) and aws_rules.subnet_route_to_s3
+  no NAT and no interface endpoints       the plan fails (cinema_platform's network validation, naming
+                                          terraform.tfvars) and aws_rules.subnet_reaches_apis
 
 The copies reuse the session's `init` of the real tree (same modules, same provider), so each
 break costs one plan or checkov run, started early on the shared worker pool.
@@ -182,6 +184,13 @@ def start(
     _edit(
         route_tree, "terraform/prod/terraform.tfvars", r"egress_via_nat\s*=\s*true", "egress_via_nat = false"
     )
+    # the other APIs get their endpoints, so the S3 route is the only thing missing
+    _edit(
+        route_tree,
+        "terraform/prod/terraform.tfvars",
+        r"interface_endpoints\s*=\s*\[\]",
+        'interface_endpoints = ["glue", "logs", "monitoring", "secretsmanager", "sqs"]',
+    )
 
     def plan_route() -> StackRun:
         tf = _adopt_init(prod, stack_futures["prod"].result(), route_tree, base / "data-route", env)
@@ -195,4 +204,14 @@ def start(
         return run
 
     found["route"] = pool.submit(plan_route)
+
+    # 13: no NAT and no interface endpoints: the composition's network validation stops the plan.
+    api_tree = _copy(tree, base / "api")
+    _edit(api_tree, "terraform/prod/terraform.tfvars", r"egress_via_nat\s*=\s*true", "egress_via_nat = false")
+
+    def plan_api() -> Result:
+        tf = _adopt_init(prod, stack_futures["prod"].result(), api_tree, base / "data-api", env)
+        return tf.plan()[0]
+
+    found["api"] = pool.submit(plan_api)
     return found

@@ -142,6 +142,38 @@ def test_subnet_route_rule_catches_a_missing_endpoint(stack_runs: dict[str, Stac
         summary.values.pop(address)
     problems = aws_rules.subnet_route_to_s3(summary)
     assert problems and "no S3 gateway endpoint" in problems[0], problems
+    # a VPC the plan creates: subnet and route table known only after apply, the rule still bites
+    example = stack_runs["example-cinema_platform-basic"].summary
+    assert not aws_rules.subnet_route_to_s3(example)
+    example.values.pop(next(a for a in example.values if a.endswith('aws_vpc_endpoint.gateway["s3"]')))
+    problems = aws_rules.subnet_route_to_s3(example)
+    assert problems and "no S3 gateway endpoint" in problems[0], problems
+
+
+def test_subnet_without_nat_or_endpoints_fails_the_plan(mutations: dict[str, Any]) -> None:
+    result = mutations["api"].result()
+    assert not result.ok, "the plan accepted a JDBC subnet with no NAT and no interface endpoints"
+    text = " ".join(result.output.split())  # terraform wraps the message
+    assert "list the APIs the job and crawler call in network.interface_endpoints" in text, text[-3000:]
+    assert re.search(r"on terraform\.tfvars line \d+", result.output), result.output[-3000:]
+
+
+def test_subnet_api_rule_catches_a_missing_nat(stack_runs: dict[str, StackRun]) -> None:
+    """prod rides the VPC's NAT: with its egress rule gone from the summary, every API the job
+    calls lacks a path; on the composition's example (endpoints, no NAT) one endpoint gone is named."""
+    prod = stack_runs["prod"].summary
+    assert not aws_rules.subnet_reaches_apis(prod)
+    for address in [a for a, t in prod.types.items() if t == "aws_vpc_security_group_egress_rule"]:
+        if prod.values[address].get("cidr_ipv4") == "0.0.0.0/0":
+            prod.values.pop(address)
+    problems = aws_rules.subnet_reaches_apis(prod)
+    assert problems and "for glue, logs, monitoring, secretsmanager, sqs" in problems[0], problems
+    example = stack_runs["example-cinema_platform-basic"].summary
+    assert not aws_rules.subnet_reaches_apis(example)
+    glue = next(a for a, v in example.values.items() if str(v.get("service_name", "")).endswith(".glue"))
+    example.values.pop(glue)
+    problems = aws_rules.subnet_reaches_apis(example)
+    assert problems and problems[0].endswith("for glue"), problems
 
 
 def test_quicksight_role_without_results_write_is_caught(mutations: dict[str, Any]) -> None:

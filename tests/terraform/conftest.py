@@ -1,6 +1,7 @@
-"""Session fixtures for the Terraform checks: a moto server, a staged copy of the tree, and every
-root and example planned once, in parallel, with the slow scanners (checkov, the 6.x schema check)
-started alongside so `make validate` stays well under three minutes on two cores.
+"""Session fixtures for the Terraform checks: a moto server, a staged copy of the tree, every root
+planned once and the module examples planned together (one root calling them all), the module
+tests and the broken copies, all queued on one pool with checkov alongside, so `make validate`
+stays under three minutes on two cores.
 
 Missing tools (terraform, the provider mirror, the checkov or schema virtualenvs) FAIL with the
 command that fixes them; nothing here is skipped.

@@ -1,4 +1,4 @@
-"""A thin driver for the real terraform binary: stage a copy of the tree, init (cached), validate, plan.
+"""A thin driver for the real terraform binary: stage a copy of the tree, init (cached), plan, show.
 
 Why not tftest: its fixtures assume one module dir per test and run `init` every time; here every
 root and example is planned once per session, in parallel, against a copy of the tree, with `init`

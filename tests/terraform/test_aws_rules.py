@@ -3,6 +3,8 @@ each one on purpose and shows the rule catches it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import aws_rules
 import pytest
 from tfharness import StackRun, discover
@@ -19,51 +21,34 @@ def _summary(stack_runs: dict[str, StackRun], root: str):
     return run.summary
 
 
-@pytest.mark.parametrize("root", ROOTS)
-def test_key_policies_name_regional_service_principals(stack_runs: dict[str, StackRun], root: str) -> None:
-    problems = aws_rules.regional_service_principals(_summary(stack_runs, root), REGION)
-    assert not problems, "\n".join(problems)
+# Each rule and the stacks it applies to: (name, check of a StackRun, stacks). A rule returns one line per
+# violation; an empty list means the plan obeys it.
+RULES: list[tuple[str, Callable[[StackRun], list[str]], list[str]]] = [
+    (
+        "regional_service_principals",
+        lambda r: aws_rules.regional_service_principals(r.summary, REGION),
+        ROOTS,
+    ),
+    ("glue5_arguments", lambda r: aws_rules.glue5_arguments(r.summary), ROOTS),
+    ("pos_events_wiring", lambda r: aws_rules.pos_events_wiring(r.summary), ROOTS),
+    ("subnet_route_to_s3", lambda r: aws_rules.subnet_route_to_s3(r.summary), PLACED),
+    ("subnet_reaches_apis", lambda r: aws_rules.subnet_reaches_apis(r.summary), PLACED),
+    ("data_set_views_exist", lambda r: aws_rules.data_set_views_exist(r.summary), ROOTS),
+    ("quicksight_role_reads", lambda r: aws_rules.quicksight_role_reads(r.plan_json or {}), ROOTS),
+]
 
 
-@pytest.mark.parametrize("root", ROOTS)
-def test_glue_5_job_has_no_glue_4_arguments(stack_runs: dict[str, StackRun], root: str) -> None:
-    problems = aws_rules.glue5_arguments(_summary(stack_runs, root))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("root", ROOTS)
-def test_pos_events_reach_the_job(stack_runs: dict[str, StackRun], root: str) -> None:
-    problems = aws_rules.pos_events_wiring(_summary(stack_runs, root))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("root", PLACED)
-def test_jdbc_readers_in_a_subnet_have_a_route_to_s3(stack_runs: dict[str, StackRun], root: str) -> None:
-    problems = aws_rules.subnet_route_to_s3(_summary(stack_runs, root))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("root", PLACED)
-def test_jdbc_readers_without_a_nat_reach_every_api_they_call(
-    stack_runs: dict[str, StackRun], root: str
+@pytest.mark.parametrize(
+    ("check", "stack"),
+    [(check, stack) for _, check, stacks in RULES for stack in stacks],
+    ids=[f"{name}-{stack}" for name, _, stacks in RULES for stack in stacks],
+)
+def test_the_plan_obeys_the_rule(
+    stack_runs: dict[str, StackRun], check: Callable[[StackRun], list[str]], stack: str
 ) -> None:
-    problems = aws_rules.subnet_reaches_apis(_summary(stack_runs, root))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("root", ROOTS)
-def test_every_data_set_reads_a_view_this_configuration_creates(
-    stack_runs: dict[str, StackRun], root: str
-) -> None:
-    problems = aws_rules.data_set_views_exist(_summary(stack_runs, root))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("root", ROOTS)
-def test_quicksight_role_can_read_results_and_keys(stack_runs: dict[str, StackRun], root: str) -> None:
-    run = stack_runs[root]
-    assert run.plan_json is not None
-    problems = aws_rules.quicksight_role_reads(run.plan_json)
+    run = stack_runs[stack]
+    assert run.plan_json is not None, f"{stack} has no plan (see test_tf_plans.py)"
+    problems = check(run)
     assert not problems, "\n".join(problems)
 
 

@@ -272,7 +272,7 @@ def subnet_reaches_apis(summary: Summary) -> list[str]:
     placed = _placed_connections(summary)
     if not placed or _nat_egress(summary):
         return []
-    encrypted = any(True for _ in _of_type(summary, "aws_glue_data_catalog_encryption_settings"))
+    encrypted = summary.counts["aws_glue_data_catalog_encryption_settings"] > 0
     reachable = {
         str(v.get("service_name", "")).rsplit(".", 1)[-1]
         for _, v in _of_type(summary, "aws_vpc_endpoint")

@@ -215,10 +215,11 @@ def _queue_everything(request: pytest.FixtureRequest) -> None:
     the tests run in file order: one by one, the module tests alone took 80 s at the session's end."""
     if not request.node.get_closest_marker("terraform"):
         return
+    # fixturenames is each test's whole fixture closure (stack_runs brings stack_futures)
     wanted = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     # stack_futures before mutations: the broken copies reuse the prod root's init
     for name in ("stack_futures", "mutations", "module_test_futures"):
-        if name in wanted or (name == "stack_futures" and wanted & {"stack_runs", "mutations"}):
+        if name in wanted:
             request.getfixturevalue(name)
 
 

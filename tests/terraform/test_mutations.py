@@ -13,6 +13,8 @@ import scanners
 from inventory import compare, load
 from tfharness import StackRun
 
+from cinema_metrics.cost.model import no_nat_endpoints
+
 
 def test_misspelled_argument_fails_the_plan(mutations: dict[str, Any]) -> None:
     ok, messages = mutations["broken_misspelled"].result()
@@ -155,6 +157,8 @@ def test_subnet_without_nat_or_endpoints_fails_the_plan(mutations: dict[str, Any
     assert not result.ok, "the plan accepted a JDBC subnet with no NAT and no interface endpoints"
     text = " ".join(result.output.split())  # terraform wraps the message
     assert "list the APIs the job and crawler call in network.interface_endpoints" in text, text[-3000:]
+    # the HCL list and the one the rule and the cost model use (cost.model.no_nat_endpoints) agree
+    assert f"interface_endpoints: {', '.join(no_nat_endpoints(False))} (and kms" in text, text[-3000:]
     assert re.search(r"on terraform\.tfvars line \d+", result.output), result.output[-3000:]
 
 

@@ -437,12 +437,13 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             )
             missing = [e for e in no_nat_endpoints(bool(tf.get("catalog_encryption"))) if e not in endpoints]
             extra = len(missing) * azs * p("vpc_interface_endpoint_az_month")
-            b.notes.append(
-                f"Network: the subnet reaches {', '.join(missing)} through the database VPC's NAT. In a "
-                f"VPC without one they need interface endpoints: +{len(missing)} x "
-                f"${p('vpc_interface_endpoint_az_month'):.2f} = +{extra:.2f} USD/month "
-                "(README: The network, and why it is this small)."
-            )
+            if missing:  # every API already has its endpoint: the NAT carries nothing of ours
+                b.notes.append(
+                    f"Network: the subnet reaches {', '.join(missing)} through the database VPC's NAT. In "
+                    f"a VPC without one they need interface endpoints: +{len(missing)} x "
+                    f"${p('vpc_interface_endpoint_az_month'):.2f} = +{extra:.2f} USD/month "
+                    "(README: The network, and why it is this small)."
+                )
     # --- POS events queue + accepted keys (modules/pos_events, metric_tables accepted-keys)
     files = runs * w.sites  # one POS file per site and run (the workload's export rhythm)
     sqs_req = files * 3 + runs * 20  # send, receive, delete per file + empty polls

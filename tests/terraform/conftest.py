@@ -1,7 +1,7 @@
-"""Session fixtures for the Terraform checks: a moto server, a staged copy of the tree, every root
-planned once and the module examples planned together (one root calling them all), the module
-tests and the broken copies, all queued on one pool with checkov alongside, so `make validate`
-stays under three minutes on two cores.
+"""Session fixtures for the Terraform checks: a moto server, a staged copy of the tree, the
+environment roots planned together (one generated root calling them all), the module examples
+planned together, every module's tests in one `terraform test`, and the broken copies, all queued
+on one pool with checkov alongside, so `make validate` stays under three minutes on two cores.
 
 Missing tools (terraform, the provider mirror, the checkov or schema virtualenvs) FAIL with the
 command that fixes them; nothing here is skipped.
@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import mutants
 import pytest
@@ -25,7 +25,9 @@ import scanners
 from tests.emulator import free_port
 from tfharness import (
     EXAMPLES,
+    MODULE_TESTS,
     ROOT,
+    ROOTS,
     TIMER,
     WORK,
     Result,
@@ -35,13 +37,17 @@ from tfharness import (
     ToolMissing,
     base_env,
     check_tools,
-    discover,
-    example_run,
+    members,
+    module_test_files,
+    module_test_results,
+    needs_endpoint,
+    share,
     stage_tree,
     tree_digest,
 )
 
 SERVICES = ROOT / "scripts" / "services" / "services.sh"
+T = TypeVar("T")
 WORKERS = int(os.environ.get("CM_TF_WORKERS", "3"))  # 2 cores; terraform waits on moto part of the time
 
 
@@ -122,7 +128,7 @@ def run_stack(
     run = StackRun(stack, tf.init())
     if not run.init.ok:
         return run
-    variables = {"aws_endpoint": endpoint} if stack.id == "local" else {}
+    variables = {"aws_endpoint": endpoint} if needs_endpoint(tree / stack.rel) else {}
     key = f"{cache_key}:{sorted(variables.items())}" if cache_key else None
     if key and (hit := tf.cached(key)) is not None:
         run.plan_json = hit
@@ -138,28 +144,36 @@ def run_stack(
     return run
 
 
-def run_examples(
-    tree: Path, examples: list[Stack], env: dict[str, str], endpoint: str, data_root: Path, key: str | None
+def run_together(
+    tree: Path, aggregate: Stack, env: dict[str, str], endpoint: str, data_root: Path, key: str | None
 ) -> dict[str, StackRun]:
-    """Every module example in one plan (tfharness.EXAMPLES). If that plan fails, each example is
-    planned alone, so a failure names the example that broke rather than all of them."""
-    aggregate = run_stack(tree, EXAMPLES, env, endpoint, data_root, key)
-    if aggregate.plan is not None and aggregate.plan.ok:
-        return {s.id: example_run(aggregate, s) for s in examples}
-    return {s.id: run_stack(tree, s, env, endpoint, data_root, key) for s in examples}
+    """Every member of an aggregate root (tfharness.ROOTS, EXAMPLES) in one plan; each member's share
+    written where checkov's plan scan reads it. If that plan fails, each member is planned alone, so a
+    failure names the root or example that broke rather than all of them."""
+    stacks = members(tree, aggregate)
+    together = run_stack(tree, aggregate, env, endpoint, data_root, key)
+    if together.plan is None or not together.plan.ok:
+        return {s.id: run_stack(tree, s, env, endpoint, data_root, key) for s in stacks}
+    runs = {s.id: share(together, s) for s in stacks}
+    for run in runs.values():
+        run.plan_json_path = data_root / run.stack.id / "share.json"
+        run.plan_json_path.parent.mkdir(parents=True, exist_ok=True)
+        run.plan_json_path.write_text(json.dumps(run.plan_json))
+    return runs
 
 
-def _share(examples: Future[dict[str, StackRun]], stack_id: str) -> Future[StackRun]:
-    share: Future[StackRun] = Future()
+def _share(together: Future[dict[str, T]], key: str) -> Future[T]:
+    """The future of one member's part of a future holding every member's."""
+    part: Future[T] = Future()
 
-    def done(future: Future[dict[str, StackRun]]) -> None:
+    def done(future: Future[dict[str, T]]) -> None:
         try:
-            share.set_result(future.result()[stack_id])
-        except BaseException as exc:  # handed to the test that waits on this example
-            share.set_exception(exc)
+            part.set_result(future.result()[key])
+        except BaseException as exc:  # handed to the test that waits on this stack
+            part.set_exception(exc)
 
-    examples.add_done_callback(done)
-    return share
+    together.add_done_callback(done)
+    return part
 
 
 @pytest.fixture(scope="session")
@@ -170,15 +184,11 @@ def stack_futures(
     env = base_env(moto_endpoint)
     # CM_TF_PLAN_CACHE=0 forces fresh plans (CI starts from a clean checkout, so it never has a cache).
     key = tree_digest(tree) if os.environ.get("CM_TF_PLAN_CACHE", "1") != "0" else None
-    stacks = discover(tree)
-    examples = [s for s in stacks if not s.is_root]
-    futures = {
-        s.id: pool.submit(run_stack, tree, s, env, moto_endpoint, WORK / "data", key)
-        for s in stacks
-        if s.is_root
-    }
-    together = pool.submit(run_examples, tree, examples, env, moto_endpoint, WORK / "data", key)
-    return futures | {s.id: _share(together, s.id) for s in examples}
+    futures = {}
+    for aggregate in (ROOTS, EXAMPLES):
+        together = pool.submit(run_together, tree, aggregate, env, moto_endpoint, WORK / "data", key)
+        futures |= {s.id: _share(together, s.id) for s in members(tree, aggregate)}
+    return futures
 
 
 @pytest.fixture(scope="session")
@@ -189,12 +199,13 @@ def mutations(
     pool: ThreadPoolExecutor,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
-    return mutants.start(stack_futures, tree, moto_endpoint, pool, tmp_path_factory.mktemp("mutations"))
+    # stack_futures is requested so the real plans are queued before the broken copies
+    return mutants.start(tree, moto_endpoint, pool, tmp_path_factory.mktemp("mutations"))
 
 
-def run_module_tests(tree: Path, module: str) -> Result:
-    """`terraform test` of modules/<module> (mock provider, no AWS calls), its init cached like a plan's."""
-    tf = Terraform(tree, Stack(f"tftest-{module}", f"modules/{module}"), WORK / "data", base_env(None))
+def run_module_test(tree: Path, stack: Stack) -> Result:
+    """`terraform test` of one directory (mock provider, no AWS calls), its init cached like a plan's."""
+    tf = Terraform(tree, stack, WORK / "data", base_env(None))
     init = tf.init()
     if not init.ok:
         return init
@@ -202,10 +213,22 @@ def run_module_tests(tree: Path, module: str) -> Result:
     return Result(result.ok and "0 failed" in result.output, result.output)
 
 
+def run_module_tests(tree: Path, modules: list[str]) -> dict[str, Result]:
+    """Every module's tests in one `terraform test` of tfharness.MODULE_TESTS, each module judged by
+    its own files' lines; if the command fails before reporting every module (a test file that does
+    not parse, say), each module's tests run alone in modules/<m>, so the failure names the module."""
+    combined = run_module_test(tree, MODULE_TESTS)
+    results = module_test_results(combined.output, modules)
+    if results is not None:
+        return results
+    return {m: run_module_test(tree, Stack(f"tftest-{m}", f"modules/{m}")) for m in modules}
+
+
 @pytest.fixture(scope="session")
 def module_test_futures(tree: Path, pool: ThreadPoolExecutor) -> dict[str, Future[Result]]:
-    modules = sorted({p.parents[1].name for p in tree.glob("modules/*/tests/*.tftest.hcl")})
-    return {m: pool.submit(run_module_tests, tree, m) for m in modules}
+    modules = sorted(module_test_files(tree))
+    together = pool.submit(run_module_tests, tree, modules)
+    return {m: _share(together, m) for m in modules}
 
 
 @pytest.fixture(autouse=True)
@@ -217,7 +240,7 @@ def _queue_everything(request: pytest.FixtureRequest) -> None:
         return
     # fixturenames is each test's whole fixture closure (stack_runs brings stack_futures)
     wanted = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
-    # stack_futures before mutations: the broken copies reuse the prod root's init
+    # stack_futures before mutations: the tests wait on the real plans first
     for name in ("stack_futures", "mutations", "module_test_futures"):
         if name in wanted:
             request.getfixturevalue(name)
@@ -254,9 +277,8 @@ def schema6_path(tools: None) -> Path:
 
 @pytest.fixture(scope="session")
 def schema5_path(stack_runs: dict[str, StackRun], tree: Path, moto_endpoint: str) -> Path:
-    initialised = next((r for r in stack_runs.values() if r.init.ok), None)
-    assert initialised is not None, "no stack initialised: cannot read the 5.x provider schema"
-    tf = Terraform(tree, initialised.stack, WORK / "data", base_env(moto_endpoint))
+    tf = Terraform(tree, ROOTS, WORK / "data", base_env(moto_endpoint))
+    assert tf.init().ok, "the roots did not initialise: cannot read the 5.x provider schema"
     return scanners.schema5_cache(tf)
 
 

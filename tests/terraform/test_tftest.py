@@ -1,5 +1,6 @@
 """Native module tests: every modules/<m>/tests/*.tftest.hcl runs with `terraform test` (mock
-provider, no AWS calls) against the staged tree, queued on the session pool (conftest.py)."""
+provider, no AWS calls) against the staged tree, all modules in one command (tfharness.MODULE_TESTS)
+queued on the session pool (conftest.py), each module judged by its own files' results."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 """A thin driver for the real terraform binary: stage a copy of the tree, init (cached), plan, show.
 
-Why not tftest: its fixtures assume one module dir per test and run `init` every time; here every
-root and example is planned once per session, in parallel, against a copy of the tree, with `init`
-skipped when nothing it depends on changed. The copy keeps other people's in-place `.terraform`
-dirs untouched and lets roots with an s3 backend plan with a local one (an *_override.tf file).
+Why not tftest: its fixtures assume one module dir per test and run `init` every time; here the
+roots and the examples are each planned once per session as modules of a generated root (ROOTS,
+EXAMPLES), against a copy of the tree, with `init` skipped when nothing it depends on changed, and
+each member's share of the plan is read as if it had been planned alone. The copy keeps other
+people's in-place `.terraform` dirs untouched and lets roots with an s3 backend plan with a local
+one (an *_override.tf file).
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ def _has_tf(path: Path) -> bool:
 
 def stage_tree(dest: Path, source: Path = ROOT) -> Path:
     """Copy what terraform reads into dest (replacing it), give s3-backend roots a local backend and
-    write the root that plans every module example at once (EXAMPLES)."""
+    write the two aggregate roots (ROOTS, EXAMPLES) that plan every root and every example at once."""
     if dest.exists():
         shutil.rmtree(dest)
     for part in TREE_PARTS:
@@ -144,43 +146,175 @@ def stage_tree(dest: Path, source: Path = ROOT) -> Path:
     for root in (dest / "terraform").glob("*/"):
         if any('backend "s3"' in f.read_text() for f in root.glob("*.tf")):
             (root / BACKEND_OVERRIDE).write_text('terraform {\n  backend "local" {}\n}\n')
-    examples = [s for s in discover(dest) if not s.is_root]
-    (dest / EXAMPLES.rel).mkdir(parents=True)
-    (dest / EXAMPLES.rel / "main.tf").write_text(
-        "# Written by tests/terraform/tfharness.py: every module example as a module of one root, so\n"
-        "# the examples cost one init, one plan and one show (each example keeps its own provider block).\n"
-        + "".join(f'\nmodule "{s.id}" {{\n  source = "../{s.rel}"\n}}\n' for s in examples)
-    )
+    for aggregate in (ROOTS, EXAMPLES):
+        (dest / aggregate.rel).mkdir(parents=True)
+        (dest / aggregate.rel / "main.tf").write_text(aggregate_root(dest, aggregate))
+    write_module_tests(dest)
     return dest
 
 
-# Every terraform command loads the AWS provider's schema again (3-5 CPU seconds): planned one by
-# one, the ten examples cost 115 CPU seconds of `make validate`; planned as modules of one root, 42.
+# Every terraform command starts the AWS provider and loads its schema again (3-5 CPU seconds), and
+# each plan has its own fixed cost: planned one by one, the ten examples cost 115 CPU seconds of
+# `make validate` and the five roots 86; planned as modules of one root each, 42 and 49.
+ROOTS = Stack("roots", "all-roots")
 EXAMPLES = Stack("examples", "all-examples")
 
 
-def example_run(aggregate: StackRun, stack: Stack) -> StackRun:
-    """One example's share of the EXAMPLES plan, as if planned alone (addresses keep the module prefix)."""
+def members(tree: Path, aggregate: Stack) -> list[Stack]:
+    """The stacks an aggregate root calls: every environment root, or every module example."""
+    return [s for s in discover(tree) if s.is_root == (aggregate == ROOTS)]
+
+
+def needs_endpoint(directory: Path) -> bool:
+    """The stack declares aws_endpoint (the local root, and ROOTS, which passes it on)."""
+    return any('variable "aws_endpoint"' in f.read_text() for f in directory.glob("*.tf"))
+
+
+def aggregate_root(tree: Path, aggregate: Stack) -> str:
+    """The generated root: one module block per member, each keeping its own provider block (so no
+    member may use count, for_each or depends_on on itself). A root's tfvars become the module's
+    arguments, in terraform's load order; a value set twice is an error here, not a silent override."""
+    text = (
+        "# Written by tests/terraform/tfharness.py: every member as a module of one root, so they cost\n"
+        "# one init, one plan and one show. Each member keeps its own provider block.\n"
+    )
+    stacks = members(tree, aggregate)
+    if any(needs_endpoint(tree / s.rel) for s in stacks):
+        text += (
+            '\nvariable "aws_endpoint" {\n  description = "The moto server the local root calls."\n'
+            "  type        = string\n}\n"
+        )
+    for stack in stacks:
+        body = ""
+        if needs_endpoint(tree / stack.rel):
+            body += "  aws_endpoint = var.aws_endpoint\n"
+        directory = tree / stack.rel
+        assert not list(directory.glob("*.tfvars.json")), f"{stack.rel}: *.tfvars.json is not supported"
+        # terraform.tfvars first, then *.auto.tfvars by name
+        order = sorted(directory.glob("*.tfvars"), key=lambda f: (f.name != "terraform.tfvars", f.name))
+        for tfvars in order:
+            body += f"\n  # {stack.rel}/{tfvars.name}\n" + tfvars.read_text()
+        text += f'\nmodule "{stack.id}" {{\n  source = "../{stack.rel}"\n{body}}}\n'
+    return text
+
+
+# `terraform test` costs about 3 CPU seconds per invocation on top of its runs: the nine modules'
+# tests run as one invocation of a generated root, each run pointed at its module.
+MODULE_TESTS = Stack("module-tests", "tests/module-tests")
+_RUN = re.compile(r'^(run "[\w-]+" \{\n)', flags=re.MULTILINE)
+
+
+def module_test_files(tree: Path) -> dict[str, list[Path]]:
+    """modules/<m>/tests/*.tftest.hcl by module."""
+    found: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted(tree.glob("modules/*/tests/*.tftest.hcl")):
+        found[path.parents[1].name].append(path)
+    return dict(found)
+
+
+def write_module_tests(tree: Path) -> None:
+    """MODULE_TESTS: every module test file as tests/<module>.<file>, with a `module` block in each run
+    so the run plans that module. The root sits two levels deep like modules/<m>, so the files'
+    relative paths (mocks, schema file) resolve the same from both."""
+    tests = tree / MODULE_TESTS.rel / "tests"
+    tests.mkdir(parents=True)
+    (tests.parent / "main.tf").write_text(
+        "# Written by tests/terraform/tfharness.py: the runs in tests/ each plan one of ../../modules.\n"
+        'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n'
+    )
+    for module, paths in module_test_files(tree).items():
+        for path in paths:
+            text = path.read_text()
+            assert not re.search(r"^\s*module\s*\{", text, flags=re.MULTILINE), (
+                f"{path.relative_to(tree)}: a run with its own module block cannot join the combined "
+                "module tests (tests/terraform/tfharness.py)"
+            )
+            block = f'\\1  module {{\n    source = "../../modules/{module}"\n  }}\n'
+            (tests / f"{module}.{path.name}").write_text(_RUN.sub(block, text))
+
+
+def module_test_results(output: str, modules: list[str]) -> dict[str, Result] | None:
+    """Each module's part of the combined `terraform test` output (its files' runs and errors), or None
+    when the output does not report every module's files (the command failed before running them)."""
+    results = {}
+    for module in modules:
+        file = rf"^tests/{re.escape(module)}\.[\w.-]+\.tftest\.hcl\.\.\. "
+        parts = list(re.finditer(rf"{file}in progress$.*?{file}(pass|fail)$", output, flags=re.M | re.S))
+        if not parts:
+            return None
+        passed = all(p.group(1) == "pass" for p in parts)
+        results[module] = Result(passed, "\n".join(p.group(0) for p in parts))
+    return results
+
+
+def _rebase(address: str, key: str) -> str:
+    """module.prod.module.platform.aws_x.y -> module.platform.aws_x.y (key = "module.prod")."""
+    return address[len(key) + 1 :] if address.startswith(key + ".") else address
+
+
+def _module_share(module: dict[str, Any], key: str) -> dict[str, Any]:
+    out = {k: v for k, v in module.items() if k not in ("address", "resources", "child_modules")}
+    if "resources" in module:
+        out["resources"] = [{**r, "address": _rebase(r["address"], key)} for r in module["resources"]]
+    if "child_modules" in module:
+        out["child_modules"] = [
+            {**_module_share(c, key), "address": _rebase(c["address"], key)} for c in module["child_modules"]
+        ]
+    return out
+
+
+def _member_module(root_module: dict[str, Any], key: str) -> dict[str, Any]:
+    child = next((c for c in root_module.get("child_modules", []) if c["address"] == key), {})
+    return _module_share(child, key)
+
+
+def share(aggregate: StackRun, stack: Stack) -> StackRun:
+    """One member's part of an aggregate's plan, addressed as if the member had been planned alone:
+    its planned values, data sources read (prior_state), changes, configuration and provider.
+    Output values are the exception: a child module's outputs are not in a plan, so the share
+    declares the member's outputs, each unknown."""
     run = StackRun(stack, aggregate.init, aggregate.plan)
     if aggregate.plan_json is None:
         return run
     plan, key = aggregate.plan_json, f"module.{stack.id}"
-    children = plan.get("planned_values", {}).get("root_module", {}).get("child_modules", [])
-    calls = plan.get("configuration", {}).get("root_module", {}).get("module_calls", {})
+    call = plan.get("configuration", {}).get("root_module", {}).get("module_calls", {}).get(stack.id, {})
+    changes = []
+    for rc in plan.get("resource_changes", []):
+        module = rc.get("module_address") or ""
+        if module == key or module.startswith(key + "."):
+            rc = {**rc, "address": _rebase(rc["address"], key), "module_address": _rebase(module, key)}
+            if module == key:
+                del rc["module_address"]
+            changes.append(rc)
+    providers = {}
+    for name, config in plan.get("configuration", {}).get("provider_config", {}).items():
+        if name.startswith((key + ":", key + ".")):  # module.prod:aws, module.prod.module.x:aws
+            config = {k: v for k, v in config.items() if k != "module_address"}
+            if (module := name.rsplit(":", 1)[0]) != key:
+                config["module_address"] = _rebase(module, key)
+            providers[name[len(key) + 1 :]] = config
+    outputs = call.get("module", {}).get("outputs", {})
     run.plan_json = {
-        "planned_values": {"root_module": next((c for c in children if c["address"] == key), {})},
-        "resource_changes": [
-            rc
-            for rc in plan.get("resource_changes", [])
-            if (rc.get("module_address") or "") == key
-            or (rc.get("module_address") or "").startswith(key + ".")
-        ],
-        "configuration": {"root_module": calls.get(stack.id, {}).get("module", {})},
+        "format_version": plan.get("format_version"),
+        "terraform_version": plan.get("terraform_version"),
+        "planned_values": {
+            "root_module": _member_module(plan.get("planned_values", {}).get("root_module", {}), key),
+            "outputs": {name: {"sensitive": bool(o.get("sensitive"))} for name, o in outputs.items()},
+        },
+        "prior_state": {
+            "values": {
+                "root_module": _member_module(
+                    (plan.get("prior_state") or {}).get("values", {}).get("root_module", {}), key
+                )
+            }
+        },
+        "resource_changes": changes,
+        "configuration": {"provider_config": providers, "root_module": call.get("module", {})},
     }
     return run
 
 
-HARNESS_VERSION = "2"  # bump when the way plans are made changes: it invalidates cached plans
+HARNESS_VERSION = "3"  # bump when the way plans are made changes: it invalidates cached plans
 
 
 def tree_digest(tree: Path) -> str:
@@ -220,6 +354,9 @@ class Result:
     output: str
 
 
+_INIT_LOCKS: defaultdict[Path, threading.Lock] = defaultdict(threading.Lock)
+
+
 class Terraform:
     """One stack in a staged tree, with its data dir outside the tree (kept between sessions)."""
 
@@ -237,14 +374,19 @@ class Terraform:
 
     def _stamp(self) -> str:
         digest = hashlib.sha256(TF_RC.read_bytes())
-        for base in (self.dir, self.tree / "modules"):
-            for path in sorted(base.rglob("*.tf")):
+        for base in (self.dir, self.tree / "modules", self.tree / "terraform"):  # ROOTS calls terraform/*
+            # *.tftest.hcl: init also installs the modules the test files' runs name
+            for path in sorted(p for pattern in ("*.tf", "*.tftest.hcl") for p in base.rglob(pattern)):
                 if ".terraform" not in path.parts:
                     digest.update(str(path.relative_to(self.tree)).encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
 
     def init(self) -> Result:
         """`terraform init`, skipped when the stack, the modules and the CLI config are unchanged."""
+        with _INIT_LOCKS[self.data]:  # the broken copies' prod init and a fallback prod plan may race
+            return self._init()
+
+    def _init(self) -> Result:
         stamp, stamp_file = self._stamp(), self.data / "init.stamp"
         saved_lock, lock = self.data / ".terraform.lock.hcl", self.dir / ".terraform.lock.hcl"
         if stamp_file.exists() and stamp_file.read_text() == stamp and saved_lock.exists():
@@ -276,14 +418,15 @@ class Terraform:
         args = ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"]
         args += [f"-var={k}={v}" for k, v in (variables or {}).items()]
         args += [f"-target={t}" for t in targets or []]
-        result = self.run("plan", *args)
+        layer = f"plan {self.stack.id} ({self.tree.name})"  # the tree, or the broken copy's name
+        result = self.run(layer, *args)
         if not result.ok:
             return result, None
-        shown = self.run("plan", "show", "-json", "-no-color", str(plan_file))
+        shown = self.run(layer, "show", "-json", "-no-color", str(plan_file))
         if not shown.ok:
             return shown, None
         (self.data / "plan.json").write_text(shown.output)
-        TIMER.add("plan", 0.0, 1)
+        TIMER.add(layer, 0.0, 1)
         return result, json.loads(shown.output)
 
 

@@ -31,8 +31,8 @@ def test_the_examples_root_calls_every_example(tmp_path: Path) -> None:
     examples = [s for s in discover(tree) if not s.is_root]
     assert len(examples) >= 10 and members(tree, EXAMPLES) == examples
     for stack in examples:
-        assert f'module "{stack.id}" {{\n  source = "../{stack.rel}"\n}}' in text
-        assert (tree / EXAMPLES.rel / ".." / stack.rel / "main.tf").exists()
+        assert f'module "{stack.id}" {{\n  source = "../../{stack.rel}"\n}}' in text
+        assert (tree / EXAMPLES.rel / ".." / ".." / stack.rel / "main.tf").exists()
 
 
 def test_the_roots_root_passes_each_roots_tfvars(tmp_path: Path) -> None:
@@ -44,9 +44,11 @@ def test_the_roots_root_passes_each_roots_tfvars(tmp_path: Path) -> None:
     parts = re.split(r'^module "([\w-]+)" \{\n', text, flags=re.MULTILINE)[1:]
     blocks = dict(zip(parts[::2], parts[1::2], strict=True))
     assert set(blocks) == {s.id for s in roots}
+    # as deep as the roots, so paths the members build from path.module read as when planned alone
+    assert {len(Path(s.rel).parts) for s in roots} == {len(Path(ROOTS.rel).parts)}
     for stack in roots:
         block = blocks[stack.id]
-        assert block.startswith(f'  source = "../{stack.rel}"\n')
+        assert block.startswith(f'  source = "../../{stack.rel}"\n')
         for tfvars in (tree / stack.rel).glob("*.tfvars"):
             assert f"# {stack.rel}/{tfvars.name}\n{tfvars.read_text()}" in block
     # only the local root calls moto; the generated root takes the endpoint and hands it on
@@ -109,7 +111,20 @@ PLAN = {
         "root_module": {
             "module_calls": {
                 "a": {"module": {"outputs": {"bucket": {"expression": {}}}}},
-                "b": {"module": {"outputs": {"secret": {"sensitive": True}}}},
+                "b": {
+                    "module": {
+                        "outputs": {"secret": {"sensitive": True}},
+                        "module_calls": {
+                            "inner": {
+                                "module": {
+                                    "resources": [
+                                        {"address": "aws_s3_bucket.z", "provider_config_key": "module.b:aws"}
+                                    ]
+                                }
+                            }
+                        },
+                    }
+                },
             }
         },
     },
@@ -139,6 +154,8 @@ def test_a_member_gets_only_its_own_plan_addressed_as_if_alone() -> None:
     assert [r["address"] for r in state] == ["data.aws_iam_policy_document.d"]
     assert only_a.plan_json["prior_state"]["values"]["root_module"] == {}
     assert only_b.plan_json["configuration"]["provider_config"] == {"aws": {"name": "aws"}}
+    inner_config = only_b.plan_json["configuration"]["root_module"]["module_calls"]["inner"]["module"]
+    assert inner_config["resources"][0]["provider_config_key"] == "aws"
     # outputs: declared names, values unknown (a child module's outputs are not in a plan)
     assert summarize(only_a.plan_json).outputs == {"bucket": None}
     assert only_b.plan_json["planned_values"]["outputs"] == {"secret": {"sensitive": True}}

@@ -156,8 +156,10 @@ def stage_tree(dest: Path, source: Path = ROOT) -> Path:
 # Every terraform command starts the AWS provider and loads its schema again (3-5 CPU seconds), and
 # each plan has its own fixed cost: planned one by one, the ten examples cost 115 CPU seconds of
 # `make validate` and the five roots 86; planned as modules of one root each, 42 and 49.
-ROOTS = Stack("roots", "all-roots")
-EXAMPLES = Stack("examples", "all-examples")
+# Two levels deep, like terraform/<env>: a path a member builds from path.module then reads the same
+# as when the root is planned alone (../../modules/..., the job package's source in the plan).
+ROOTS = Stack("roots", "generated/roots")
+EXAMPLES = Stack("examples", "generated/examples")
 
 
 def members(tree: Path, aggregate: Stack) -> list[Stack]:
@@ -194,13 +196,13 @@ def aggregate_root(tree: Path, aggregate: Stack) -> str:
         order = sorted(directory.glob("*.tfvars"), key=lambda f: (f.name != "terraform.tfvars", f.name))
         for tfvars in order:
             body += f"\n  # {stack.rel}/{tfvars.name}\n" + tfvars.read_text()
-        text += f'\nmodule "{stack.id}" {{\n  source = "../{stack.rel}"\n{body}}}\n'
+        text += f'\nmodule "{stack.id}" {{\n  source = "../../{stack.rel}"\n{body}}}\n'
     return text
 
 
 # `terraform test` costs about 3 CPU seconds per invocation on top of its runs: the nine modules'
 # tests run as one invocation of a generated root, each run pointed at its module.
-MODULE_TESTS = Stack("module-tests", "tests/module-tests")
+MODULE_TESTS = Stack("module-tests", "generated/module-tests")
 _RUN = re.compile(r'^(run "[\w-]+" \{\n)', flags=re.MULTILINE)
 
 
@@ -263,6 +265,29 @@ def _module_share(module: dict[str, Any], key: str) -> dict[str, Any]:
     return out
 
 
+def _provider_key(name: str, key: str) -> str:
+    """module.prod:aws -> aws, module.prod.module.x:aws -> module.x:aws (provider configuration keys)."""
+    return name[len(key) + 1 :] if name.startswith((key + ":", key + ".")) else name
+
+
+def _config_share(module: dict[str, Any], key: str) -> dict[str, Any]:
+    """A member's configuration with its resources' provider keys rebased, at every depth."""
+    out = dict(module)
+    if "resources" in module:
+        out["resources"] = [
+            {**r, "provider_config_key": _provider_key(r["provider_config_key"], key)}
+            if "provider_config_key" in r
+            else r
+            for r in module["resources"]
+        ]
+    if "module_calls" in module:
+        out["module_calls"] = {
+            name: {**call, "module": _config_share(call.get("module", {}), key)}
+            for name, call in module["module_calls"].items()
+        }
+    return out
+
+
 def _member_module(root_module: dict[str, Any], key: str) -> dict[str, Any]:
     child = next((c for c in root_module.get("child_modules", []) if c["address"] == key), {})
     return _module_share(child, key)
@@ -292,7 +317,7 @@ def share(aggregate: StackRun, stack: Stack) -> StackRun:
             config = {k: v for k, v in config.items() if k != "module_address"}
             if (module := name.rsplit(":", 1)[0]) != key:
                 config["module_address"] = _rebase(module, key)
-            providers[name[len(key) + 1 :]] = config
+            providers[_provider_key(name, key)] = config
     outputs = call.get("module", {}).get("outputs", {})
     run.plan_json = {
         "format_version": plan.get("format_version"),
@@ -302,14 +327,18 @@ def share(aggregate: StackRun, stack: Stack) -> StackRun:
             "outputs": {name: {"sensitive": bool(o.get("sensitive"))} for name, o in outputs.items()},
         },
         "prior_state": {
+            **{k: v for k, v in (plan.get("prior_state") or {}).items() if k != "values"},
             "values": {
                 "root_module": _member_module(
                     (plan.get("prior_state") or {}).get("values", {}).get("root_module", {}), key
                 )
-            }
+            },
         },
         "resource_changes": changes,
-        "configuration": {"provider_config": providers, "root_module": call.get("module", {})},
+        "configuration": {
+            "provider_config": providers,
+            "root_module": _config_share(call.get("module", {}), key),
+        },
     }
     return run
 

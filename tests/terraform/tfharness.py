@@ -155,7 +155,7 @@ def stage_tree(dest: Path, source: Path = ROOT) -> Path:
 
 # Every terraform command starts the AWS provider and loads its schema again (3-5 CPU seconds), and
 # each plan has its own fixed cost: planned one by one, the ten examples cost 115 CPU seconds of
-# `make validate` and the five roots 86; planned as modules of one root each, 42 and 49.
+# `make validate` and the five roots about 75; planned as modules of one root each, about 40 and 45.
 # Two levels deep, like terraform/<env>: a path a member builds from path.module then reads the same
 # as when the root is planned alone (../../modules/..., the job package's source in the plan).
 ROOTS = Stack("roots", "generated/roots")

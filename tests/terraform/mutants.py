@@ -23,8 +23,8 @@ layer meant to catch each break.
   no NAT and no interface endpoints       the plan fails (cinema_platform's network validation, naming
                                           terraform.tfvars) and aws_rules.subnet_reaches_apis
 
-The copies reuse the session's `init` of the real tree (same modules, same provider), so each
-break costs one plan or checkov run, started early on the shared worker pool.
+The copies reuse one `init` of the real prod root (same modules, same provider), so each break
+costs one plan or checkov run, started early on the shared worker pool.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 import pytest
-from tfharness import ROOT, Result
+from tfharness import ROOT, Result, module_test_files
 
-MODULES = sorted(p.parents[1].name for p in ROOT.glob("modules/*/tests/*.tftest.hcl"))
+MODULES = sorted(module_test_files(ROOT))
 
 
 def test_modules_with_validations_have_terraform_tests() -> None:
@@ -19,7 +19,7 @@ def test_modules_with_validations_have_terraform_tests() -> None:
             assert module in MODULES, f"modules/{module} has validations but no tests/*.tftest.hcl"
 
 
-@pytest.mark.parametrize("module", sorted(set(MODULES)))
+@pytest.mark.parametrize("module", MODULES)
 def test_terraform_test(module_test_futures: dict[str, Future[Result]], module: str) -> None:
     result = module_test_futures[module].result()
     assert result.ok, result.output[-4000:]

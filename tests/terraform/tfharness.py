@@ -181,15 +181,14 @@ def aggregate_root(tree: Path, aggregate: Stack) -> str:
         "# one init, one plan and one show. Each member keeps its own provider block.\n"
     )
     stacks = members(tree, aggregate)
-    if any(needs_endpoint(tree / s.rel) for s in stacks):
+    calling_moto = {s.id for s in stacks if needs_endpoint(tree / s.rel)}
+    if calling_moto:
         text += (
             '\nvariable "aws_endpoint" {\n  description = "The moto server the local root calls."\n'
             "  type        = string\n}\n"
         )
     for stack in stacks:
-        body = ""
-        if needs_endpoint(tree / stack.rel):
-            body += "  aws_endpoint = var.aws_endpoint\n"
+        body = "  aws_endpoint = var.aws_endpoint\n" if stack.id in calling_moto else ""
         directory = tree / stack.rel
         assert not list(directory.glob("*.tfvars.json")), f"{stack.rel}: *.tfvars.json is not supported"
         # terraform.tfvars first, then *.auto.tfvars by name
@@ -313,11 +312,12 @@ def share(aggregate: StackRun, stack: Stack) -> StackRun:
             changes.append(rc)
     providers = {}
     for name, config in plan.get("configuration", {}).get("provider_config", {}).items():
-        if name.startswith((key + ":", key + ".")):  # module.prod:aws, module.prod.module.x:aws
-            config = {k: v for k, v in config.items() if k != "module_address"}
-            if (module := name.rsplit(":", 1)[0]) != key:
-                config["module_address"] = _rebase(module, key)
-            providers[_provider_key(name, key)] = config
+        if (local := _provider_key(name, key)) == name:
+            continue  # another member's provider
+        config = {k: v for k, v in config.items() if k != "module_address"}
+        if (module := name.rsplit(":", 1)[0]) != key:
+            config["module_address"] = _rebase(module, key)
+        providers[local] = config
     outputs = call.get("module", {}).get("outputs", {})
     run.plan_json = {
         "format_version": plan.get("format_version"),

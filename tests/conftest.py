@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,8 @@ def spark():
 @pytest.fixture(scope="session")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     state = ROOT / ".local" / "test-services"
-    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=str(ROOT / ".venv"))
+    # VENV: the running virtualenv (.venv, or .venv-latest under `make drift`) serves moto
+    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=sys.prefix)
     pidfiles = [state / "mariadb.pid", state / "moto.pid"]
     already = all(p.exists() for p in pidfiles)
     if not already:

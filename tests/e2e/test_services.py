@@ -44,7 +44,7 @@ def state() -> Iterator[Path]:
 
 
 def services(state: Path, *args: str, **ports: int) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=str(ROOT / ".venv"))
+    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=sys.prefix)
     env.update({k: str(v) for k, v in ports.items()})
     return subprocess.run(
         [str(SERVICES), *args], env=env, capture_output=True, text=True, timeout=180, check=False

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -81,7 +82,7 @@ def work_lock(tools: None) -> Iterator[None]:
 def moto_endpoint(work_lock: None) -> Iterator[str]:
     """A moto server of our own (only moto: the plans need STS/IAM/KMS data sources, not MariaDB)."""
     state = WORK / "moto"
-    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=str(ROOT / ".venv"))
+    env = dict(os.environ, CM_SERVICES_DIR=str(state), VENV=sys.prefix)
     status = subprocess.run([str(SERVICES), "status", "moto"], env=env, capture_output=True, text=True)
     env_file = state / "env"
     running = "moto: running" in status.stdout and env_file.exists()

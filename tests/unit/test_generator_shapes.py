@@ -198,3 +198,50 @@ def test_demand_peaks_weekends_evenings_and_decays_with_film_age(snap: Snapshot)
         return sum(amount(t) for t in ts) / sum(t["quantity"] for t in ts)
 
     assert atp(1) < 0.8 * atp(0)
+
+
+def test_no_hour_is_an_artifact_of_the_window(snap: Snapshot) -> None:
+    """Issue 22: the hour x weekday heatmap is the product a reader sees.
+
+    Sales that would have been made before the first business day were once clamped onto its
+    06:00 (the busiest hour of the week), then moved to the same day and clamped onto the box
+    office's opening instant (08:00:00: the first morning's 08:00 hour had twice the usual share).
+    Counted as the job counts hourly_demand: one transaction per (site, business date of
+    the sale, local hour of sale).
+    """
+    sales: dict[str, tuple[int, datetime]] = {}
+    for x in snap.lines:
+        sales[x["transaction_id"]] = (x["site_id"], datetime.fromisoformat(x["sold_at"]).replace(tzinfo=None))
+    first = date(2026, 3, 2)
+    cells: dict[tuple[date, int], int] = defaultdict(int)
+    instants: dict[tuple[int, datetime], int] = defaultdict(int)
+    for site, wall in sales.values():
+        cells[(business_date(wall), wall.hour)] += 1
+        instants[(site, wall)] += 1
+    days = sorted({d for d, _ in cells})
+    assert days[0] == first and len(days) == 21, "every sale lies in the snapshot's business days"
+
+    # no instant holds a pile of sales (a clamp puts hundreds on one second)
+    pile = max(instants.items(), key=lambda kv: kv[1])
+    assert pile[1] <= 5, f"{pile[1]} sales at site {pile[0][0]} at {pile[0][1]}"
+
+    per_day = {d: sum(cells[(d, h)] for h in range(24)) for d in days}
+    others = days[1:]
+    # the first morning is like any other: its 06:00 hour no busier than the typical one, and
+    # no more of its day sold before the first shows (06:00-09:59) than on any other day
+    typical_six = sorted(cells[(d, 6)] for d in others)[len(others) // 2]
+    assert cells[(first, 6)] <= max(typical_six, 2), (cells[(first, 6)], typical_six)
+
+    def morning(d: date) -> float:
+        return sum(cells[(d, h)] for h in (6, 7, 8, 9)) / per_day[d]
+
+    assert morning(first) <= max(morning(d) for d in others), (
+        morning(first),
+        sorted(round(morning(d), 3) for d in others),
+    )
+    # the busiest hour of the week (the heatmap's darkest cell) is an evening hour
+    week: dict[tuple[int, int], int] = defaultdict(int)
+    for (d, h), n in cells.items():
+        week[(d.weekday(), h)] += n
+    (weekday, hour), n = max(week.items(), key=lambda kv: kv[1])
+    assert 17 <= hour <= 22, f"busiest hour: weekday {weekday} {hour:02d}:00 ({n} sales)"

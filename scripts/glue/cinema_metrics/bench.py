@@ -156,7 +156,9 @@ def measure(name: str, cmd: list[str], log: Path) -> Phase:
 
 
 def snapshot_name(args: argparse.Namespace) -> str:
-    return f"s{args.sites}-d{args.days}-{args.start}-seed{args.seed}-bad{args.bad_rate}"
+    from cinema_metrics.generator import VERSION
+
+    return f"s{args.sites}-d{args.days}-{args.start}-seed{args.seed}-bad{args.bad_rate}-g{VERSION}"
 
 
 def ensure_snapshot(args: argparse.Namespace, cache: Path) -> tuple[Path, Phase | None]:

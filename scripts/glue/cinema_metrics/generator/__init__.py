@@ -18,3 +18,8 @@ Modules: ``zones`` (vectorised UTC offsets), ``dimensions`` (sites, screens, fil
 memberships), ``schedule`` (programme and showtimes), ``demand`` (baskets, tickets, concessions,
 refunds), ``pos_writer`` (JSON Lines, bad lines, files), ``cli`` (flags, progress, summary).
 """
+
+# Bumped whenever the same flags give other bytes: cached snapshots (the demo's sources, the
+# bench's snapshots) carry it in their names, so a changed generator never reuses stale data.
+# 2: advance sales before the window become walk-in/same-day sales; same-day sales spread out.
+VERSION = 2

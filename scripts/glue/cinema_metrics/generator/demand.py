@@ -8,7 +8,8 @@ Shapes aimed at (GUIDE.md section 4): seat-weighted occupancy around the site's 
 neighbours), ATP ~$8-11 with cheaper child/senior/student tickets and ~3 % comps,
 concession spend ~$6-8 per head, loyalty cards on ~45 % of admissions, advance sales
 mostly online (more for films in their release week), ~1-2 % refunds and every ticket of
-a cancelled show refunded.
+a cancelled show refunded. Every sale lies in the snapshot's business days and none is
+clamped onto an instant, so no hour of the hour x weekday picture comes from the window.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ MONTH_DEMAND = np.array([0.85, 0.8, 0.95, 1.0, 1.05, 1.15, 1.25, 1.15, 0.85, 0.9
 GROUP_SIZE_P = np.array([0.3, 0.4, 0.12, 0.11, 0.045, 0.025])  # 1..6 people per basket
 TYPE_CUM_EVENING = np.cumsum([0.70, 0.08, 0.07, 0.12, 0.03])
 TYPE_CUM_MATINEE = np.cumsum([0.50, 0.28, 0.12, 0.07, 0.03])
+SAME_DAY_P = 0.22  # share of baskets bought earlier on the show's day (the rest: advance, walk-in)
 # channel mix by sale mode (walk-in, earlier the same day, days in advance): bo, kiosk, online
 CHANNEL_CUM = np.cumsum([[0.58, 0.32, 0.10], [0.20, 0.15, 0.65], [0.08, 0.0, 0.92]], axis=1)
 ADVANCE_HOUR_P = np.array([2, 4, 5, 6, 8, 9, 8, 7, 6, 6, 7, 9, 11, 12, 10, 7, 4], dtype=float)  # 07..23 h
@@ -171,23 +173,31 @@ def simulate_site(
     evening_weekend = (sm[g_show] >= 1020) & (wd[g_show] >= 4)
     p_adv = 0.12 + 0.25 * shows.release_week[g_show] + 0.1 * evening_weekend
     u = rng.random(n_groups)
-    mode = np.where(u < p_adv, 2, np.where(u < p_adv + 0.22, 1, 0))
-    channel = (rng.random(n_groups)[:, None] >= CHANNEL_CUM[mode][:, :-1]).sum(axis=1)
+    mode = np.where(u < p_adv, 2, np.where(u < p_adv + SAME_DAY_P, 1, 0))
+    # when: walk-ins 2-50 min before the show; same-day sales 1-8 h before it, spread over
+    # the hours the box office is open (08:00 on), never clamped onto its opening instant;
+    # advance sales 1-13 days ahead at an hour of the day people book.
     walk_in = g_start - rng.integers(120, 50 * 60, n_groups)
-    same_day = g_start - rng.integers(3600, 8 * 3600, n_groups)
+    opens = zone.to_utc(shows.bday[g_show] * DAY + 8 * 3600)  # box office opens 08:00
+    earliest = np.maximum(g_start - 8 * 3600, opens)
+    latest = g_start - 3600  # every show starts at 10:30 or later: latest > opens
+    same_day = earliest + (rng.random(n_groups) * np.maximum(latest - earliest, 0)).astype(np.int64)
     lead_days = np.minimum(rng.geometric(0.3, n_groups), 13)
     hour = 7 + rng.choice(len(ADVANCE_HOUR_P), n_groups, p=ADVANCE_HOUR_P)
     advance = zone.to_utc(
         (shows.bday[g_show] - lead_days) * DAY + hour * 3600 + rng.integers(0, 3600, n_groups)
     )
-    # The snapshot holds no sales before its first business day: an advance sale that would
-    # fall earlier is made the same day instead (clamping would pile them on one instant).
-    range_floor = zone.to_utc(np.array([first_day * DAY + 6 * 3600]))[0]
-    mode = np.where((mode == 2) & (advance < range_floor), 1, mode)
+    # The snapshot's sales start with its first business day (06:00). A basket that would have
+    # been bought ahead before then is bought at the cinema instead, like that show's other
+    # customers who did not book: walk-in or same day in the model's own proportions (u / p_adv
+    # is uniform again for these baskets), so its sale has the hours of any day's sales for its
+    # show. Clamping it onto the first morning made that hour the busiest of the week; filing it
+    # on an earlier date would give the job days with sales but no sessions (zero-revenue days).
+    window_open = zone.to_utc(np.array([first_day * DAY + 6 * 3600]))[0]
+    before = (mode == 2) & (advance < window_open)
+    mode = np.where(before, np.where(u / p_adv * (1 - p_adv) < SAME_DAY_P, 1, 0), mode)
     sold = np.select([mode == 0, mode == 1], [walk_in, same_day], advance)
-    opens = zone.to_utc(shows.bday[g_show] * DAY + 8 * 3600)  # box office opens 08:00
-    sold = np.where(mode < 2, np.maximum(sold, opens), sold)
-    sold = np.maximum(sold, range_floor)
+    channel = (rng.random(n_groups)[:, None] >= CHANNEL_CUM[mode][:, :-1]).sum(axis=1)
     terminal = _pick_terminal(rng, channel, term_index)
     has_card = rng.random(n_groups) < CARD_P[channel]
     customer = np.full(n_groups, -1, dtype=np.int64)

@@ -52,8 +52,11 @@ def resolve_arguments(argv: list[str]) -> dict[str, Any]:
 
 
 def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
-    """The run's RunConfig: every location an s3:// URI under the data bucket."""
+    """The run's RunConfig: every location an s3:// URI under the data bucket. The state's
+    lease is grouped by the Glue job run (a retry attempt takes over its own earlier attempt's
+    lease at once: Glue starts it only after that attempt ended)."""
     from cinema_metrics.job.config import DynamoTarget, RunConfig
+    from cinema_metrics.job.lease import glue_group
 
     bucket = args["bucket"]
     return RunConfig(
@@ -65,6 +68,7 @@ def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
         reconcile=str(args["reconcile"]).lower() == "true",
         dynamodb=DynamoTarget(dynamodb_client, args["dynamodb_table_prefix"]),
         dimensions=dimensions,
+        lease_group=glue_group(args["JOB_RUN_ID"]) if args.get("JOB_RUN_ID") else None,
     )
 
 
@@ -72,21 +76,27 @@ def read_dimensions(glue_context, database: str, table_prefix: str):
     """ECR/CRM tables from the catalog; the crawler names JDBC tables <prefix><db>_<table>.
 
     No transformation_ctx here on purpose: with job bookmarks on, a JDBC source that has one
-    is read incrementally by primary key, and CONTRACT.md 1.1 reads these tables whole on
-    every run (a showtime updated in place must be seen). POS files are tracked by the job's
+    is read incrementally by primary key, and docs/contract/sources.md reads these tables whole
+    on every run (a showtime updated in place must be seen). POS files are tracked by the job's
     own record of processed files (path + content), which also catches a changed file, which
-    bookmarks keyed on modification time would not tell apart from a re-delivery.
+    bookmarks keyed on modification time would not tell apart from a re-delivery. Only the
+    columns the metrics need leave Spark (contract.JOB_COLUMNS): no personal CRM column
+    reaches the driver.
     """
     from cinema_metrics import contract
     from cinema_metrics.sources import dimensions_from_frames
 
     frames = {}
-    for db, table in contract.DIMENSIONS:
+    for (db, table), columns in contract.JOB_COLUMNS.items():
         dyf = glue_context.create_dynamic_frame.from_catalog(
             database=database,
             table_name=f"{table_prefix}{db}_{table}",
         )
-        frames[(db, table)] = dyf.toDF().toPandas()
+        df = dyf.toDF()
+        # every column's name (a missing one is fatal), the values of the job's columns only
+        frame = df.select(*[c for c in columns if c in df.columns]).toPandas()
+        names_only = [c for c in df.columns if c not in columns]
+        frames[(db, table)] = frame.reindex(columns=[*frame.columns, *names_only])
     return dimensions_from_frames(frames, origin="catalog")
 
 

@@ -1,4 +1,4 @@
--- ECR (box office) and CRM schemas of CONTRACT.md section 1.1.
+-- ECR (box office) and CRM schemas of docs/contract/sources.md.
 -- Loaded by scripts/services/services.sh into the local MariaDB; the AWS side reads the
 -- same tables through the Glue JDBC connection and crawler.
 CREATE DATABASE IF NOT EXISTS ecr CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;

@@ -50,6 +50,9 @@ from tests.cluster.s3_world import (
 )
 from tests.emulator import create_metric_tables
 
+from cinema_metrics.job.lease import break_lease
+from cinema_metrics.storage import open_store
+
 pytestmark = [pytest.mark.cluster, pytest.mark.e2e]
 
 DAYS = ("2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05")
@@ -86,7 +89,7 @@ def plan_stages(pos: dict[str, bytes]) -> Stages:
     late = by_day[DAYS[0]][0]
     original = by_day[DAYS[1]][0]
     # '_' sorts after '.', so in one run over every file the copy comes after its original too
-    # (CONTRACT.md 1.3: the first accepted copy wins, files in lexicographic order)
+    # (docs/contract/quarantine.md, rule 11: the first accepted copy wins, files in lexicographic order)
     copy = original.replace(".jsonl", "_redelivered.jsonl")
     reuploaded = by_day[DAYS[2]][0]
     half = len(by_day[DAYS[3]]) // 2
@@ -264,6 +267,8 @@ def run_sequence(start: Start, world: World, stages: Stages, timings: dict[str, 
     left = [k for k in list_keys(world.endpoint, world.bucket, "curated/") if killed_run in k]
     assert any(k.startswith(tmp_prefix) for k in left), left
     timings["killed run"] = round(time.monotonic() - t, 1)
+    # the operator releases the dead run's lease (SECURITY.md) rather than wait for its expiry
+    assert break_lease(open_store(f"s3://{world.bucket}/{STATE}", world.endpoint), killed_run)
 
     rerun = step("after the kill", {}, {})
     assert rerun["files_read"] == len(stages.killed)

@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from cinema_metrics import contract
-from cinema_metrics.job.state import Commit
+from cinema_metrics.job.commit import Commit
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,11 +22,12 @@ def tables(output: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def quarantine(output: Path) -> list[dict[str, Any]]:
-    """Every quarantine record of every run, in file then line order."""
+    """Every quarantine record of every run, in file then line order (a file's whole-file
+    record, line_number null, first)."""
     recs = []
     for f in sorted((Path(output) / "quarantine").glob("*.jsonl")):
         recs += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines()]
-    return sorted(recs, key=lambda r: (r["source_file"], r["line_number"]))
+    return sorted(recs, key=lambda r: (r["source_file"], r["line_number"] or 0))
 
 
 def accepted_positions(state: Path) -> list[tuple[str, int]]:
@@ -38,9 +39,10 @@ def accepted_positions(state: Path) -> list[tuple[str, int]]:
     return sorted(zip(cols["source_file"].to_pylist(), cols["line_number"].to_pylist(), strict=True))
 
 
-def outcomes(output: Path, state: Path) -> dict[tuple[str, int], str]:
-    """(source_file, line_number) -> 'accepted' or the quarantine reason."""
-    got: dict[tuple[str, int], str] = {}
+def outcomes(output: Path, state: Path) -> dict[tuple[str, int | None], str]:
+    """(source_file, line_number) -> 'accepted' or the quarantine reason; (source_file, None) ->
+    the reason of a file rejected whole."""
+    got: dict[tuple[str, int | None], str] = {}
     for key in accepted_positions(state):
         assert key not in got, f"line {key} accepted twice"
         got[key] = "accepted"
@@ -75,7 +77,7 @@ def dynamo_items(endpoint: str, prefix: str) -> dict[str, dict[tuple[str, str], 
 
 
 def parquet_items(output: Path) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
-    """The items the Parquet tables of a run stand for (CONTRACT.md 3.6), keyed by (pk, sk)."""
+    """The items the Parquet tables of a run stand for (docs/contract/runs.md), keyed by (pk, sk)."""
     from cinema_metrics.job.dynamodb import items
 
     return {

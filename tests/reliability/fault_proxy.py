@@ -26,6 +26,8 @@ gives the i-th request of that kind (retries are new requests) one of
   "reset"       the connection is closed (RST) without a response (not forwarded)
   "reset_after" forwarded (the write lands), then the connection is reset: the client
                 never hears that it succeeded
+  "conflict"    409 <Code>ConditionalRequestConflict</Code> (another conditional write to
+                the key was in flight; not forwarded)
   "hold"        forwarded only after release()
 (counted in `s3_injected[(kind, action)]`). `hold_when(kind, key)`: the first S3 request it
 is true for is held like "hold" (`held` is set). `kill_at_write=k`: from the k-th S3 write
@@ -65,6 +67,7 @@ S3_WRITES = ("PUT", "COPY", "DELETE")
 _S3_ERRORS = {
     "slowdown": (503, "SlowDown", "Please reduce your request rate."),
     "500": (500, "InternalError", "We encountered an internal error. Please try again."),
+    "conflict": (409, "ConditionalRequestConflict", "A conflicting operation occurred. Please retry."),
 }
 
 

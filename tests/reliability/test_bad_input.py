@@ -22,8 +22,17 @@ TRUNCATED = "pos/z_truncated.jsonl.gz"
 
 
 @pytest.fixture(scope="module")
-def expected() -> dict[tuple[str, int], str]:
+def expected() -> dict[tuple[str, int | None], str]:
     return {(rel, n): r for rel, lines in make_corpus.expectations().items() for n, r in lines.items()}
+
+
+def _whole(expected: dict) -> dict[str, str]:
+    """source_file -> reason of the files rejected whole."""
+    return {rel: r for (rel, n), r in expected.items() if n is None}
+
+
+def _lines_of(expected: dict) -> dict[tuple[str, int], str]:
+    return {k: r for k, r in expected.items() if k[1] is not None}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +48,10 @@ def job(spark, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 def test_corpus_covers_every_reason_and_the_nasty_cases(corpus: Path, expected) -> None:
-    assert set(expected.values()) == {*contract.REASONS, "accepted"}
+    # every line reason, and every whole-file reason a snapshot folder can show (a file that
+    # vanished mid-run needs a live store: tests/reliability/test_poison.py)
+    assert set(_lines_of(expected).values()) == {*contract.REASONS, "accepted"}
+    assert set(_whole(expected).values()) == set(contract.FILE_REASONS) - {"file_vanished"}
     files = sorted(p.relative_to(corpus).as_posix() for p in (corpus / "pos").rglob("*") if p.is_file())
     assert files == sorted(make_corpus.expectations()), "every POS file has expectations, and only those"
     sizes = {rel: (corpus / rel).stat().st_size for rel in files}
@@ -55,7 +67,7 @@ def test_every_line_has_its_expected_outcome(job, expected) -> None:
     got = outcomes(out, out / "_state")
     diffs = [
         f"{k[0]}:{k[1]} expected {expected.get(k)} got {got.get(k)}"
-        for k in sorted(set(expected) | set(got))
+        for k in sorted(set(expected) | set(got), key=lambda k: (k[0], k[1] or 0))
         if expected.get(k) != got.get(k)
     ]
     assert not diffs, "\n".join(diffs)
@@ -63,17 +75,19 @@ def test_every_line_has_its_expected_outcome(job, expected) -> None:
 
 def test_report_reconciles(job, expected) -> None:
     report, _ = job
-    want = Counter(expected.values())
-    assert report["lines_read"] == len(expected)
+    lines = _lines_of(expected)
+    want = Counter(lines.values())
+    assert report["lines_read"] == len(lines)
     assert report["lines_accepted"] == want.pop("accepted")
     assert report["lines_read"] == report["lines_accepted"] + report["lines_quarantined"]
     assert report["quarantined_by_reason"] == {r: want[r] for r in contract.REASONS if want[r]}
     assert list(report["quarantined_by_reason"]) == [r for r in contract.REASONS if want[r]]
-    assert report["files_read"] == len(make_corpus.expectations())
+    assert report["files_rejected"] == _whole(expected)
+    assert report["files_read"] == len(make_corpus.expectations()) - len(_whole(expected))
 
 
 def _lines(rel: str, data: bytes) -> dict[int, str]:
-    """Independent split of a POS file into (line number -> text) as CONTRACT.md 4 'raw' expects."""
+    """Independent split of a POS file into (line number -> text) as quarantine.md's 'raw' expects."""
     if rel.endswith(".gz"):
         text = b""
         while data:
@@ -95,14 +109,23 @@ def test_quarantine_records_carry_the_contract_fields(job, corpus: Path) -> None
     assert records
     texts: dict[str, dict[int, str]] = {}
     for rec in records:
-        assert set(rec) == {"source_file", "line_number", "reason", "raw"}, rec.keys()
-        assert rec["reason"] in contract.REASONS
         rel = rec["source_file"]
+        if rec["line_number"] is None:  # a file rejected whole: the reason and why, no text
+            assert set(rec) == {"source_file", "line_number", "reason", "raw", "raw_cut", "detail"}
+            assert rec["reason"] in contract.FILE_REASONS and rec["raw"] is None and rec["detail"]
+            continue
+        assert set(rec) == {"source_file", "line_number", "reason", "raw", "raw_cut"}, rec.keys()
+        assert rec["reason"] in contract.REASONS
         if rel not in texts:
             texts[rel] = _lines(rel, (corpus / rel).read_bytes())
-        assert rec["raw"] == texts[rel][rec["line_number"]], (rel, rec["line_number"])
+        text = texts[rel][rec["line_number"]]
+        cut = len(text.encode()) > contract.RAW_PREFIX_BYTES
+        assert rec["raw_cut"] is cut, (rel, rec["line_number"])
+        assert rec["raw"] == (
+            text.encode()[: contract.RAW_PREFIX_BYTES].decode("utf-8", "ignore") if cut else text
+        )
     big = [r for r in records if r["source_file"] == "pos/x_big_line.jsonl"]
-    assert len(big) == 1 and len(big[0]["raw"]) > 1 << 20, "the 1 MB line is kept whole"
+    assert len(big) == 1 and big[0]["raw_cut"] and len(big[0]["raw"]) == contract.RAW_PREFIX_BYTES
     tail = [r for r in records if r["source_file"] == TRUNCATED]
     assert len(tail) == 1 and 0 < len(tail[0]["raw"]) < 40, "the broken tail is the partial 4th line"
 
@@ -116,7 +139,8 @@ def test_oracle_reads_the_corpus_the_same_way(corpus: Path, expected, tmp_path: 
     shutil.copytree(corpus, src)
     (src / TRUNCATED).unlink()
     res = compute(src, workers=1)
-    want = {k: r for k, r in expected.items() if k[0] != TRUNCATED}
+    assert res.files_rejected == _whole(expected)
+    want = {k: r for k, r in _lines_of(expected).items() if k[0] != TRUNCATED}
     got_q = {(f, n): r for f, n, r in res.quarantined_lines}
     assert got_q == {k: r for k, r in want.items() if r != "accepted"}
     assert res.lines_read == len(want)

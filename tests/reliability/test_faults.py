@@ -25,8 +25,8 @@ from tests.reliability.fault_proxy import FAULT_PLAN, FaultProxy
 from cinema_metrics.cli import main
 from cinema_metrics.job import sinks
 from cinema_metrics.job.dynamodb import make_client, write_tables
+from cinema_metrics.job.layout import files_shard
 from cinema_metrics.job.runner import DynamoTarget, run_job
-from cinema_metrics.job.state import files_shard
 from cinema_metrics.job.tables import TABLES
 
 FIRST_HALF = ("2026-03-05", "2026-03-06")  # POS date folders of the first committed run
@@ -124,6 +124,8 @@ def _run_and_kill(src: Path, out: Path, endpoint: str, prefix: str, after: str |
     with FaultProxy(endpoint, ["pass", "pass", "hold"]) as proxy:
         cmd = [sys.executable, "-m", "cinema_metrics.cli", "run", "--sources", str(src), "--output", str(out)]
         cmd += ["--dynamodb-endpoint", proxy.url, "--table-prefix", prefix]
+        # a short lease, so each run waits out the previous killed run's (SECURITY.md, killed runs)
+        cmd += ["--lease-seconds", "3", "--wait-for-lease", "60"]
         proc = subprocess.Popen(
             cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True
         )
@@ -167,7 +169,7 @@ def test_sigkilled_runs_then_one_rerun_equal_one_clean_run(
             assert got["seq"] == json.loads(head)["seq"] + 1 and got["applied"] is False, phase
 
     target = DynamoTarget(make_client(services.aws_endpoint), prefix)
-    report = run_job(src, out, spark=spark, dynamodb=target, progress=False)
+    report = run_job(src, out, spark=spark, dynamodb=target, progress=False, lease_wait_seconds=60)
     assert report["lines_read"] == report["lines_accepted"] + report["lines_quarantined"]
     got = tables(out)
     assert got == reference["tables"], table_diff(got, reference["tables"])

@@ -1,6 +1,6 @@
 """Independent expectations of the Athena views, computed in plain Python/pandas from the
 Parquet files (read with pyarrow, not DuckDB), following the definitions in the view
-comments and CONTRACT.md. Each function returns {key tuple: {column: value}}.
+comments and docs/contract/metrics.md. Each function returns {key tuple: {column: value}}.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from expected import VIEWS
 
 from cinema_metrics.dashboards.athena_local import LocalAthena, sql_files
 
-RATIO_TOLERANCE = 1e-4 + 1e-9  # CONTRACT.md 3: one unit in the 4th decimal
+RATIO_TOLERANCE = 1e-4 + 1e-9  # docs/contract/runs.md: one unit in the 4th decimal
 
 
 def _same(expected: object, actual: object) -> bool:

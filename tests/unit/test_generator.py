@@ -1,4 +1,4 @@
-"""`cinema-metrics generate`: determinism, conformance to CONTRACT.md section 1, flag errors.
+"""`cinema-metrics generate`: determinism, conformance to docs/contract/sources.md, flag errors.
 
 The checks read the files the way a consumer would (csv, json) and judge them against the
 contract, not against the generator's own model.
@@ -157,7 +157,7 @@ def _sign(x: float) -> int:
 
 
 def check_line(text: str, site_zone: dict[int, str], show_site: dict[int, int]) -> str | None:
-    """The CONTRACT.md 1.3 rule a line breaks, or None (duplicates are checked by the caller)."""
+    """The docs/contract/quarantine.md rule a line breaks, or None (duplicates are checked by the caller)."""
     try:
         obj = json.loads(text)
     except ValueError:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pandas as pd
 import pytest
 from awsglue.context import GlueContext
 from awsglue.dynamicframe import DynamicFrameReader
@@ -141,6 +142,10 @@ def catalog(spark, tmp_path_factory) -> dict[tuple[str, str], Any]:
     for (db, table), frame in load_dimensions_csv(src).items():
         frame = frame.copy()
         frame.attrs = {}  # loader metadata Arrow cannot serialise; a catalog table has none
+        # the crawler catalogs every column; the job reads only its own (personal ones as text here)
+        raw = pd.read_csv(src / db / f"{table}.csv", dtype=str, keep_default_na=False)
+        for column in raw.columns.difference(frame.columns):
+            frame[column] = raw[column]
         tables[("cinema_test", f"src_{db}_{table}")] = spark.createDataFrame(frame)
     return tables
 
@@ -232,6 +237,7 @@ def test_optional_arguments_reach_the_config(entry, extra, queue, keys, reconcil
         reconcile=reconcile,
         dynamodb=DynamoTarget("ddb", "cinema-test-"),
         dimensions="dims",
+        lease_group="jr_0123",  # the job run: its retry attempts take over each other's lease
     )
     assert config.sources is None and config.mysql_url is None and config.aws_endpoint is None
 
@@ -260,7 +266,7 @@ def test_main_wires_the_run_and_commits_after_every_write(glue, spark):
     assert seen["conf"] == JOB_SPARK_CONF
     catalog = [c for c in calls if c[0] == "from_catalog"]
     assert sorted(c[2] for c in catalog) == sorted(t for _, t in FakeGlueContext.catalog)
-    # Read whole every run (CONTRACT.md 1.1): no transformation_ctx, so no bookmark.
+    # Read whole every run (docs/contract/sources.md): no transformation_ctx, so no bookmark.
     assert all(c[1] == "cinema_test" and c[3] == "" and c[4] == "UTC" for c in catalog)
 
     metrics = [c[1] for c in calls if c[0] == "put_metric_data"]
@@ -318,3 +324,9 @@ def test_metrics_of_a_run_without_quarantine(glue, report, ratio):
         "LinesRead": report["lines_read"],
         "LinesQuarantined": 0,
     }
+
+
+def test_a_retry_attempt_shares_its_job_runs_lease_group(entry):
+    job = entry
+    argv = [a if a != "jr_0123" else "jr_0123_attempt_1" for a in ARGV]
+    assert job.build_config(job.resolve_arguments(argv), "ddb", "dims").lease_group == "jr_0123"

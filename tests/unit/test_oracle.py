@@ -1,7 +1,7 @@
 """The DuckDB oracle on tiny hand-made snapshots, against hand-computed expectations.
 
 Each scenario writes its own snapshot folder; the expected numbers in the comments are
-worked out from CONTRACT.md by hand, not by running any code.
+worked out from docs/contract/ by hand, not by running any code.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Two independent readings of CONTRACT.md must agree: the Spark job against the DuckDB oracle.
+"""Two independent readings of docs/contract/ must agree: the Spark job against the DuckDB oracle.
 
 One small generated snapshot (2 sites x 10 days across the 2026-03-08 DST change, 1 % bad
 lines) is run through `run_job` and through the oracle; every table is compared key for key
@@ -19,11 +19,11 @@ import pytest
 from cinema_metrics import contract
 from cinema_metrics.oracle import OracleResult, compute
 
-# Readings of CONTRACT.md 1.3 on which the oracle and the job differ (none left: the blank
+# Readings of docs/contract/quarantine.md on which the oracle and the job differ (none left: the blank
 # line and `NaN` were ruled malformed_json in both; tests/reliability/test_bad_input.py checks
 # both against a hand-written corpus). Keep this list exact.
 DISPUTED: list[str] = []
-RATIO_TOLERANCE = 1e-4 + 1e-9  # one unit in the 4th decimal (CONTRACT.md 3)
+RATIO_TOLERANCE = 1e-4 + 1e-9  # one unit in the 4th decimal (docs/contract/runs.md)
 CENT = Decimal("0.01")
 
 
@@ -80,7 +80,7 @@ def _rows(table: str, records: list[dict]) -> dict[tuple, dict]:
 
 def _job_table(output: Path, table: str) -> list[dict]:
     folder = output / "metrics" / table
-    assert folder.is_dir(), f"{folder} missing (CONTRACT.md 3.6)"
+    assert folder.is_dir(), f"{folder} missing (docs/contract/runs.md, storage form)"
     return ds.dataset(folder, format="parquet", partitioning="hive").to_table().to_pylist()
 
 

@@ -205,7 +205,7 @@ def _link(src: Path, dst: Path) -> None:
 
 def _report(path: Path) -> dict:
     if not path.is_file():
-        raise CliError(f"{path}: missing after the run; the job must write run_report.json (CONTRACT.md 4)")
+        raise CliError(f"{path}: missing after the run (docs/contract/runs.md: every run writes it)")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

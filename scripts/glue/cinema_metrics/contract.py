@@ -1,4 +1,4 @@
-"""CONTRACT.md as data: source schemas, POS fields, reason codes and metric table schemas.
+"""docs/contract/ as data: source schemas, POS fields, reason codes and metric table schemas.
 
 Everything that must agree across the job, the oracle, the generator, the SQL and the
 dashboards reads its names from here, so a rename happens in one place.
@@ -76,8 +76,18 @@ PRIMARY_KEYS: dict[tuple[str, str], str] = {
     ("crm", "customers"): "customer_id",
     ("crm", "loyalty_memberships"): "membership_id",
 }
-# Personal data: never copied into metric tables (CONTRACT.md 1.1).
+# Personal data: never read by the job, never copied anywhere (docs/contract/sources.md).
 PERSONAL_COLUMNS = frozenset({"email", "first_name", "last_name", "birth_date"})
+# What the job reads of each table: the metrics need no CRM column beyond ids and membership
+# dates, so nothing personal is ever loaded, validated, cached or echoed in an error.
+JOB_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
+    key: tuple(c for c in columns if c not in PERSONAL_COLUMNS)
+    for key, columns in DIMENSIONS.items()
+    if key[0] == "ecr"
+} | {
+    ("crm", "customers"): ("customer_id",),
+    ("crm", "loyalty_memberships"): ("membership_id", "customer_id", "joined_at", "cancelled_at"),
+}
 
 SCREEN_FORMATS = ("standard", "imax", "3d", "premium")
 SHOWTIME_STATUSES = ("scheduled", "cancelled")
@@ -136,6 +146,20 @@ REASONS = (
     "bad_amount",
     "duplicate_line",
 )
+# Whole files rejected before their lines are read (docs/contract/quarantine.md, "Whole files"):
+# one quarantine record each, line_number null, listed in the run report's files_rejected.
+FILE_REASONS = (
+    "file_vanished",  # deleted (or never readable) between its event or listing and the read
+    "file_unsupported_suffix",  # not .jsonl / .jsonl.gz (e.g. .json, .JSONL, a bare .gz)
+    "file_too_large",  # more decompressed bytes than the limit (a gzip bomb stops here)
+    "file_line_too_long",  # a line longer than the limit
+    "file_too_many_lines",  # more lines than the limit
+)
+RAW_PREFIX_BYTES = 4096  # a quarantine record keeps at most this prefix of a line (raw_cut: true)
+# The default per-file limits: a day's POS export of a large site is a few MB of ~400-byte lines.
+MAX_FILE_BYTES = 64 << 20  # decompressed
+MAX_LINE_BYTES = 2 << 20  # a line longer than this rejects its file (a 1 MB line is still read)
+MAX_FILE_LINES = 500_000
 
 # ----------------------------------------------------------------- section 2: time
 BUSINESS_DAY_START_HOUR = 6
@@ -256,7 +280,7 @@ METRIC_TABLES: dict[str, MetricTable] = {
         ),
     )
 }
-# Rounding (CONTRACT.md 3): money to cents, ratios to 4 decimals. Money per unit (ATP,
+# Rounding (docs/contract/runs.md): money to cents, ratios to 4 decimals. Money per unit (ATP,
 # spend per head, revenue per seat, per-screen average) is a quotient, so it keeps 4
 # decimals like every other quotient: a reader that rounds it to cents is then within
 # its tolerance, and one that keeps 4 decimals matches exactly. Dashboards show it as $.

@@ -48,7 +48,7 @@ def render() -> str:
     return json.dumps(metric_tables_document(), indent=2) + "\n"
 
 
-# Partition projection (tf_interfaces.md): partition_month is 'yyyy-MM', one per month
+# Partition projection (docs/contract/runs.md, storage form): partition_month is 'yyyy-MM', one per month
 # from 2020-01 to now, so Athena never needs MSCK REPAIR or a crawler for the curated data.
 PROJECTION = {
     "projection.enabled": "true",

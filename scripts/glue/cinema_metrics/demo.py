@@ -163,7 +163,9 @@ def step_terraform(cfg: DemoConfig, st: DemoState) -> str:
 
 
 def _sources(cfg: DemoConfig) -> Path:
-    return cfg.work / f"sources-s{cfg.sites}-d{cfg.days}-seed{cfg.seed}"
+    from cinema_metrics.generator import VERSION
+
+    return cfg.work / f"sources-s{cfg.sites}-d{cfg.days}-seed{cfg.seed}-g{VERSION}"
 
 
 def step_data(cfg: DemoConfig, st: DemoState) -> str:
@@ -242,9 +244,9 @@ def _upload(cfg: DemoConfig, st: DemoState, batch: list[tuple[Path, str]], *, ba
     quadratic (~8 minutes). Later uploads keep their events: the next run reads the queue."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from cinema_metrics.storage import Store
+    from cinema_metrics.storage import open_store
 
-    pos = Store(_pos_uri(st), cfg.endpoint)
+    pos = open_store(_pos_uri(st), cfg.endpoint)
     with ThreadPoolExecutor(max_workers=16) as pool:
         for i in range(0, len(batch), _UPLOAD_CHUNK):
             list(pool.map(lambda pk: pos.put(pk[1], pk[0].read_bytes()), batch[i : i + _UPLOAD_CHUNK]))
@@ -295,10 +297,10 @@ def _reset(cfg: DemoConfig, st: DemoState) -> None:
     import boto3
 
     from cinema_metrics.job.dynamodb import BatchWriter
-    from cinema_metrics.storage import Store
+    from cinema_metrics.storage import open_store
 
-    Store(_curated(st), cfg.endpoint).delete_prefix("")
-    pos = Store(_pos_uri(st), cfg.endpoint)
+    open_store(_curated(st), cfg.endpoint).delete_prefix("")
+    pos = open_store(_pos_uri(st), cfg.endpoint)
     names = [n for n, _s, _t in pos.list("")]
     for i in range(0, len(names), _UPLOAD_CHUNK):  # each delete queues an event: drain as we go
         pos.delete(names[i : i + _UPLOAD_CHUNK])
@@ -330,10 +332,10 @@ def step_runs(cfg: DemoConfig, st: DemoState) -> str:
 def step_fetch(cfg: DemoConfig, st: DemoState) -> str:
     """The job wrote the curated Parquet and quarantine to the bucket; fetch them for the
     local stand-in of Athena (DuckDB), which reads a folder."""
-    from cinema_metrics.storage import Store, parallel_map
+    from cinema_metrics.storage import open_store, parallel_map
 
-    curated = Store(_curated(st), cfg.endpoint)
-    out = Store(cfg.work / "output")
+    curated = open_store(_curated(st), cfg.endpoint)
+    out = open_store(cfg.work / "output")
     rels = [r for r, _s, _t in curated.list("") if r.startswith(("metrics/", "quarantine/", "run_report"))]
     parallel_map(lambda r: curated.copy(r, r, into=out), rels)
     return f"{len(rels)} curated objects from {curated.uri}/ in {_show(cfg.work / 'output')}"

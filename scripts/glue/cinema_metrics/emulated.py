@@ -22,7 +22,7 @@ def create_keys_table(ddb: Any, name: str) -> None:
 
 
 def create_metric_table(ddb: Any, name: str) -> None:
-    """A metric table: pk + sk strings (CONTRACT.md 3.6)."""
+    """A metric table: pk + sk strings (docs/contract/runs.md, storage form)."""
     _table(ddb, name, [("pk", "S", "HASH"), ("sk", "S", "RANGE")])
 
 

@@ -1,8 +1,10 @@
 """Source loading: ECR/CRM dimension tables (snapshot CSVs or MySQL) and POS file discovery.
 
 Dimension tables are read whole and validated before the job writes anything: a broken
-table raises CliError naming the file, the row and the problem (CONTRACT.md 1.1).
-POS files are found by job/discover.py through the storage layer.
+table raises CliError naming the file, the row and the problem (docs/contract/sources.md).
+Only the columns the metrics need are read (contract.JOB_COLUMNS): no personal CRM column is
+ever loaded, cached or validated, and an error about a CRM row names the row and the column,
+never a value. POS files are found by job/discover.py through the storage layer.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,22 @@ REFERENCES: dict[tuple[tuple[str, str], str], tuple[str, str]] = {
     (("ecr", "showtimes"), "film_id"): ("ecr", "films"),
     (("crm", "loyalty_memberships"), "customer_id"): ("crm", "customers"),
 }
+
+
+def job_schema(key: tuple[str, str]) -> dict[str, str]:
+    """{column: kind} of what the job reads of a table (contract.JOB_COLUMNS, in table order)."""
+    return {c: contract.DIMENSIONS[key][c] for c in contract.JOB_COLUMNS[key]}
+
+
+def shown(key: tuple[str, str], value: Any) -> str:
+    """A value as an error message may show it: ECR values as they are, CRM values never (a
+    shifted CSV field can put an e-mail address into any column)."""
+    return "(a CRM value, not shown)" if key[0] == "crm" else repr(value)
+
+
+def redact_url(url: str) -> str:
+    """A connection URL with its password replaced, for messages."""
+    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 @dataclass
@@ -104,10 +123,11 @@ def _typed_frame(
     where: str,
 ) -> pd.DataFrame:
     """Validate and convert records ((row label, {column: raw value})) of one table."""
-    schema = contract.DIMENSIONS[key]
-    missing = [c for c in schema if c not in set(columns_present)]
+    full = contract.DIMENSIONS[key]  # every column must be there, though only the job's are read
+    missing = [c for c in full if c not in set(columns_present)]
     if missing:
-        raise CliError(f"{where}: missing column(s) {', '.join(missing)}; expected {', '.join(schema)}")
+        raise CliError(f"{where}: missing column(s) {', '.join(missing)}; expected {', '.join(full)}")
+    schema = job_schema(key)
     nullable = contract.NULLABLE.get(key, frozenset())
     pk = contract.PRIMARY_KEYS[key]
     seen: dict[Any, str] = {}
@@ -124,16 +144,17 @@ def _typed_frame(
             try:
                 value = _parse_value(raw, kind)
             except (ValueError, TypeError, OverflowError) as exc:
-                raise CliError(
-                    f"{where} {label}: column {col}: cannot parse {raw!r} as {kind} ({exc})"
-                ) from None
+                detail = f"{raw!r} ({exc})" if key[0] == "ecr" else shown(key, raw)
+                raise CliError(f"{where} {label}: column {col}: cannot parse {detail} as {kind}") from None
             allowed = ENUMS.get((*key, col))
             if allowed is not None and value not in allowed:
-                raise CliError(f"{where} {label}: column {col}: unknown value {value!r}; allowed: {allowed}")
+                raise CliError(
+                    f"{where} {label}: column {col}: unknown value {shown(key, value)}; allowed: {allowed}"
+                )
             out[col].append(value)
         k = out[pk][-1]
         if k in seen:
-            raise CliError(f"{where} {label}: duplicate key {pk}={k} (first at {seen[k]})")
+            raise CliError(f"{where} {label}: duplicate key {pk}={shown(key, k)} (first at {seen[k]})")
         seen[k] = label
         labels.append(label)
     frame = pd.DataFrame(out, columns=list(schema))
@@ -223,7 +244,7 @@ def _fast_column(values: tuple[str, ...], kind: str, nullable: bool, allowed: tu
 
 def _fast_csv(path: Path, key: tuple[str, str], where: str) -> pd.DataFrame | None:
     """The frame _csv_records + _typed_frame build, for a clean file, computed per column."""
-    schema = contract.DIMENSIONS[key]
+    schema = job_schema(key)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
@@ -236,12 +257,13 @@ def _fast_csv(path: Path, key: tuple[str, str], where: str) -> pd.DataFrame | No
                 lines.append(reader.line_num)
     except (OSError, StopIteration, csv.Error, UnicodeDecodeError):
         return None
-    if len(set(header)) != len(header) or any(c not in header for c in schema):
+    if len(set(header)) != len(header) or any(c not in header for c in contract.DIMENSIONS[key]):
         return None
     if any(len(r) != len(header) for r in rows):
         return None
     nullable = contract.NULLABLE.get(key, frozenset())
-    cols = dict(zip(header, zip(*rows, strict=True), strict=True)) if rows else {c: () for c in header}
+    at = {c: header.index(c) for c in schema}  # only the job's columns are kept
+    cols = {c: tuple(r[i] for r in rows) for c, i in at.items()}
     out = {}
     for col, kind in schema.items():
         conv = _fast_column(cols[col], kind, col in nullable, ENUMS.get((*key, col)))
@@ -264,7 +286,7 @@ def _check_rows(dims: Dimensions) -> None:
         for i, value in enumerate(frame[col].tolist()):
             if value not in known:
                 where, label = frame.attrs["where"], frame.attrs["labels"][i]
-                raise CliError(f"{where} {label}: {col}={value} is not in {ref[0]}.{ref[1]}")
+                raise CliError(f"{where} {label}: {col}={shown(key, value)} is not in {ref[0]}.{ref[1]}")
     sites = dims.tables[("ecr", "sites")]
     for i, tz in enumerate(sites["timezone"].tolist()):
         try:
@@ -317,32 +339,54 @@ def _csv_records(path: Path, where: str) -> tuple[list[str], Iterator[tuple[str,
     return header, rows()
 
 
-def load_dimensions_csv(
-    sources: Path, only: Iterable[str] | None = None, cache: Path | None = None
-) -> dict[tuple[str, str], pd.DataFrame]:
-    """Load (a subset of) the six tables from `<sources>/<db>/<table>.csv`, validated per table.
+class DimensionCache:
+    """Validated tables kept in the state folder by the stat signature of their CSV: an
+    unchanged file (same size, mtime, ctime, inode) is not read again, which saves an
+    every-2-hours increment ~4 s on a year's showtimes. Reads happen at load time; writes wait
+    for `flush`, which the run calls once it holds the state's lease (a refused run writes
+    nothing). The tables hold only the job's columns (contract.JOB_COLUMNS): nothing personal."""
 
-    cache: a folder where each validated table is kept with the stat signature of its CSV; an
-    unchanged file (same size, mtime, ctime, inode; see _signatures) is not read again, which
-    saves an every-2-hours increment ~4 s on a year's showtimes. Cross-table checks still run.
-    """
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.pending: list[tuple[Path, str, pd.DataFrame]] = []
+
+    def entry(self, key: tuple[str, str]) -> Path:
+        return self.folder / f"{key[0]}.{key[1]}.pkl"
+
+    def get(self, key: tuple[str, str], sig: str) -> pd.DataFrame | None:
+        return _cached_table(self.entry(key), sig) if sig else None
+
+    def put(self, key: tuple[str, str], sig: str, frame: pd.DataFrame) -> None:
+        if sig:
+            self.pending.append((self.entry(key), sig, frame))
+
+    def flush(self) -> None:
+        for entry, sig, frame in self.pending:
+            _store_table(entry, sig, frame)
+        self.pending = []
+
+
+def load_dimensions_csv(
+    sources: Path, only: Iterable[str] | None = None, cache: DimensionCache | None = None
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Load (a subset of) the six tables from `<sources>/<db>/<table>.csv`, validated per table
+    (cross-table checks are load_dimensions'); `cache` spares re-reading unchanged files."""
     wanted = set(only) if only is not None else None
     tables = {}
-    for key in contract.DIMENSIONS:
+    for key in contract.JOB_COLUMNS:
         if wanted is not None and key[0] not in wanted:
             continue
         path = Path(sources) / key[0] / f"{key[1]}.csv"
         where = f"{key[0]}/{key[1]}.csv"
-        entry = cache / f"{key[0]}.{key[1]}.pkl" if cache is not None else None
-        sig = _csv_signature(path) if entry is not None else ""
-        frame = _cached_table(entry, sig) if entry is not None and sig else None
+        sig = _csv_signature(path) if cache is not None else ""
+        frame = cache.get(key, sig) if cache is not None else None
         if frame is None:
             frame = _fast_csv(path, key, where)
             if frame is None:  # something is not plain: the row-by-row path names the first problem
                 header, rows = _csv_records(path, where)
                 frame = _typed_frame(key, rows, header, where)
-            if entry is not None and sig:
-                _store_table(entry, sig, frame)
+            if cache is not None:
+                cache.put(key, sig, frame)
         tables[key] = frame
     return tables
 
@@ -394,7 +438,7 @@ def _store_table(entry: Path, sig: str, frame: pd.DataFrame) -> None:
 def parse_mysql_url(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     if parsed.scheme not in ("mysql", "mariadb") or not parsed.hostname:
-        raise CliError(f"--mysql {url!r}: expected mysql://user:password@host:port")
+        raise CliError(f"--mysql {redact_url(url)!r}: expected mysql://user:password@host:port")
     return {
         "host": parsed.hostname,
         "port": parsed.port or 3306,
@@ -414,16 +458,20 @@ def load_dimensions_mysql(url: str) -> dict[tuple[str, str], pd.DataFrame]:
         raise CliError(f"--mysql {params['host']}:{params['port']}: cannot connect ({exc})") from None
     tables = {}
     try:
-        for key in contract.DIMENSIONS:
+        for key in contract.JOB_COLUMNS:
             where = f"mysql {key[0]}.{key[1]}"
             with conn.cursor() as cur:
                 try:
-                    cur.execute(f"SELECT * FROM `{key[0]}`.`{key[1]}`")
+                    cur.execute(f"SELECT * FROM `{key[0]}`.`{key[1]}` LIMIT 0")
+                    present = [d[0] for d in cur.description]
+                    cur.fetchall()
+                    _typed_frame(key, iter(()), present, where)  # names any missing column
+                    wanted = list(contract.JOB_COLUMNS[key])
+                    cur.execute(f"SELECT {', '.join(f'`{c}`' for c in wanted)} FROM `{key[0]}`.`{key[1]}`")
                 except pymysql.MySQLError as exc:
                     raise CliError(f"{where}: cannot read ({exc})") from None
-                columns = [d[0] for d in cur.description]
                 records = ((f"row {i}", rec) for i, rec in enumerate(cur, start=1))
-                tables[key] = _typed_frame(key, records, columns, where)
+                tables[key] = _typed_frame(key, records, present, where)
     finally:
         conn.close()
     return tables
@@ -434,22 +482,23 @@ def dimensions_from_frames(
 ) -> Dimensions:
     """Validate tables already read by someone else (Glue's catalog) exactly like the CSVs."""
     tables = {}
-    for key in contract.DIMENSIONS:
+    for key in contract.JOB_COLUMNS:
         if key not in frames:
             raise CliError(f"{origin} {key[0]}.{key[1]}: table missing")
-        frame = frames[key]
+        present = list(frames[key].columns)
+        frame = frames[key][[c for c in contract.JOB_COLUMNS[key] if c in present]]
         records = (
             (f"row {i}", {c: (None if pd.isna(v) else v) for c, v in rec.items()})
             for i, rec in enumerate(frame.to_dict("records"), start=1)
         )
-        tables[key] = _typed_frame(key, records, frame.columns, f"{origin} {key[0]}.{key[1]}")
+        tables[key] = _typed_frame(key, records, present, f"{origin} {key[0]}.{key[1]}")
     dims = Dimensions(tables)
     _check_rows(dims)
     return dims
 
 
 def load_dimensions(
-    sources: Path | None, mysql_url: str | None = None, cache: Path | None = None
+    sources: Path | None, mysql_url: str | None = None, cache: DimensionCache | None = None
 ) -> Dimensions:
     """All six tables, from MySQL when a URL is given, else from the snapshot CSVs; validated.
     cache: see load_dimensions_csv (CSV only: a database has no file signature)."""

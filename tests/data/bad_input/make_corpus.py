@@ -4,7 +4,7 @@ The committed files (ecr/, crm/, pos/*.jsonl) are plain UTF-8 text. The files be
 generated at test time because they are big (a 1 MB line), binary (a truncated gzip,
 invalid UTF-8) or depend on exact bytes an editor or git could "fix" (BOM, CRLF). The
 expected reason of every line, committed and generated, is in expectations.yaml, written
-by hand from CONTRACT.md 1.3.
+by hand from docs/contract/quarantine.md.
 
     python tests/data/bad_input/make_corpus.py DEST   # writes a snapshot folder
 """
@@ -15,6 +15,7 @@ import gzip
 import json
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 import yaml
@@ -49,9 +50,24 @@ def stored_gzip(data: bytes) -> bytes:
     return blob
 
 
+def _gzip_of(parts: list[bytes], repeat: int) -> bytes:
+    """gzip of b"".join(parts) * repeat, compressed as it goes (never held inflated)."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    out = [z.compress(part) for _ in range(repeat) for part in parts]
+    return b"".join([*out, z.flush()])
+
+
 def generated() -> dict[str, bytes]:
     """relpath -> bytes of the generated POS files."""
     files: dict[str, bytes] = {}
+    # Files rejected whole (docs/contract/quarantine.md, "Whole files"): other suffixes, and one
+    # past each per-file limit (a few KB each, compressed).
+    files["pos/v_bare.gz"] = gzip.compress(ticket("V1") + b"\n", mtime=0)
+    files["pos/v_export.JSONL"] = ticket("V2") + b"\n"
+    files["pos/v_export.json"] = b"[" + ticket("V3") + b"]\n"
+    files["pos/v_inflates.jsonl.gz"] = _gzip_of([b"x" * MB, b"\n"], 65)
+    files["pos/v_long_line.jsonl.gz"] = _gzip_of([b"y" * MB], 3)
+    files["pos/v_many_lines.jsonl.gz"] = _gzip_of([b"\n" * 1000], 600)
     # UTF-8 BOM, CRLF line ends, a blank and a whitespace-only line, no final newline.
     lines = [ticket("B1"), b"", ticket("B2"), b"  \t ", ticket("B3")]
     files["pos/b_bom_crlf.jsonl"] = b"\xef\xbb\xbf" + b"\r\n".join(lines)
@@ -90,10 +106,14 @@ def generated() -> dict[str, bytes]:
     return files
 
 
-def expectations() -> dict[str, dict[int, str]]:
-    """relpath -> {line number: reason or 'accepted'} for every POS file of the corpus."""
+def expectations() -> dict[str, dict[int | None, str]]:
+    """relpath -> {line number: reason or 'accepted'} for every POS file of the corpus; a file
+    rejected whole: {None: its whole-file reason}."""
     data = yaml.safe_load((HERE / "expectations.yaml").read_text(encoding="utf-8"))
-    return {rel: {int(n): r for n, r in (lines or {}).items()} for rel, lines in data.items()}
+    return {
+        rel: {None if n == "file" else int(n): r for n, r in (lines or {}).items()}
+        for rel, lines in data.items()
+    }
 
 
 def build(dest: Path) -> Path:

@@ -1,6 +1,6 @@
 """The hand-computed scenario (POS lines on top of snap.WORLD) and its expected tables.
 
-Every expected number below was worked out by hand from CONTRACT.md 2-3; comments say why.
+Every expected number below was worked out by hand from docs/contract/; comments say why.
 """
 
 from __future__ import annotations

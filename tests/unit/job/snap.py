@@ -1,4 +1,4 @@
-"""Hand-made snapshot folders for the job tests (CONTRACT.md 1 layout).
+"""Hand-made snapshot folders for the job tests (docs/contract/sources.md layout).
 
 WORLD is small enough to compute every metric by hand:
   site 1  America/Mexico_City (UTC-6 all year)   screens 10 (100 seats), 11 (50 seats)

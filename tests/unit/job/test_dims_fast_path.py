@@ -68,17 +68,22 @@ def test_bad_value_still_names_the_row(tmp_path: Path) -> None:
         sources.load_dimensions_csv(root)
 
 
-def test_catalog_frames_with_nullable_integers(tmp_path: Path) -> None:
-    """From the Glue catalog, a nullable INT column (customers.home_site_id) reaches pandas as
-    float64 with NaN (Spark's toPandas): whole floats are integers, NaN is NULL; 1.5 is not."""
+def test_catalog_frames_with_float_integers(tmp_path: Path) -> None:
+    """From the Glue catalog, an integer column of a nullable catalog type can reach pandas as
+    float64 (Spark's toPandas): whole floats are integers, 1.5 is not. A column the job does not
+    read (customers.home_site_id here, garbage) is dropped, never validated."""
     write_snapshot(tmp_path, {})
-    frames = {k: v.copy() for k, v in sources.load_dimensions_csv(tmp_path).items()}
-    cust = frames[("crm", "customers")]
-    want = cust["home_site_id"].copy()
-    cust["home_site_id"] = cust["home_site_id"].astype("float64")
-    cust.loc[cust.index[0], "home_site_id"] = float("nan")
-    got = sources.dimensions_from_frames(frames, origin="catalog")["crm.customers"]["home_site_id"]
-    assert pd.isna(got.iloc[0]) and got.iloc[1:].tolist() == want.iloc[1:].tolist()
-    cust.loc[cust.index[1], "home_site_id"] = 1.5
-    with pytest.raises(CliError, match=r"home_site_id: cannot parse 1\.5 as int"):
+    frames = {  # what the catalog hands over: every column, as text where the CSV had text
+        key: pd.read_csv(tmp_path / key[0] / f"{key[1]}.csv", dtype=str, keep_default_na=False)
+        for key in contract.DIMENSIONS
+    }
+    members = frames[("crm", "loyalty_memberships")]
+    want = members["customer_id"].astype("int64").tolist()
+    members["customer_id"] = members["customer_id"].astype("float64")
+    frames[("crm", "customers")]["home_site_id"] = "not a number"
+    got = sources.dimensions_from_frames(frames, origin="catalog")
+    assert got["crm.loyalty_memberships"]["customer_id"].tolist() == want
+    assert list(got["crm.customers"].columns) == ["customer_id"]
+    members.loc[members.index[0], "customer_id"] = 1.5
+    with pytest.raises(CliError, match=r"customer_id: cannot parse \(a CRM value, not shown\) as bigint"):
         sources.dimensions_from_frames(frames, origin="catalog")

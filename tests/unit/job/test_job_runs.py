@@ -1,4 +1,4 @@
-"""Incremental runs (CONTRACT.md 4): splits into runs == one run, duplicates, changed files,
+"""Incremental runs (docs/contract/runs.md): splits into runs == one run, duplicates, changed files,
 crash leftovers, and fatal dimension errors (nothing written)."""
 
 from __future__ import annotations

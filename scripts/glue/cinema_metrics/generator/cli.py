@@ -1,4 +1,4 @@
-"""`cinema-metrics generate`: write a synthetic snapshot folder (CONTRACT.md section 1)."""
+"""`cinema-metrics generate`: write a synthetic snapshot folder (docs/contract/sources.md)."""
 
 from __future__ import annotations
 

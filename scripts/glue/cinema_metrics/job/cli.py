@@ -1,4 +1,4 @@
-"""`cinema-metrics run`: one run of the metrics job (CONTRACT.md 5).
+"""`cinema-metrics run`: one run of the metrics job (docs/contract/runs.md, the command line).
 
 --output and --state take folders or s3://bucket/prefix URIs (the same layout under either);
 --pos-s3 reads the POS objects in place; --spark-master runs the Spark side on a cluster.
@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cinema_metrics.errors import CliError
-from cinema_metrics.storage import is_s3
+from cinema_metrics.storage import check_location, is_s3
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -50,6 +52,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dynamodb-endpoint", metavar="URL", help="DynamoDB endpoint URL (implies --dynamodb)")
     p.add_argument("--table-prefix", default="", help="DynamoDB table name prefix, e.g. cinema-local-")
     p.add_argument("--recompute-all", action="store_true", help="recompute every metric row from the state")
+    p.add_argument(
+        "--lease-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="expiry of this run's lease on the state, renewed between phases (default 7200)",
+    )
+    p.add_argument(
+        "--wait-for-lease",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="wait up to S seconds for another run's lease instead of stopping at once",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -63,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--sources {args.sources}: not a folder")
     if args.pos_s3 and not is_s3(args.pos_s3):
         raise CliError(f"--pos-s3 {args.pos_s3!r}: expected s3://bucket/prefix/")
+    for flag, value in (("--output", args.output), ("--state", args.state), ("--pos-s3", args.pos_s3)):
+        if value is not None:
+            check_location(value, flag)
     dynamo = None
     if args.dynamodb or args.dynamodb_endpoint:
         from cinema_metrics.job.dynamodb import make_client
@@ -82,8 +101,34 @@ def run(args: argparse.Namespace) -> int:
         reconcile=args.reconcile,
         recompute_all=args.recompute_all,
         progress=not args.quiet,
+        lease_wait_seconds=args.wait_for_lease,
     )
-    report = run_job(cfg)
+    if args.lease_seconds is not None:
+        cfg.lease_seconds = args.lease_seconds
+    with aws_errors(args.aws_endpoint):
+        report = run_job(cfg)
     summary = {k: report[k] for k in ("lines_read", "lines_accepted", "lines_quarantined", "files_read")}
     print(json.dumps(summary), file=sys.stderr)
     return 0
+
+
+@contextmanager
+def aws_errors(endpoint: str | None) -> Iterator[None]:
+    """AWS set-up problems as one line naming the fix (exit 2), not a traceback."""
+    try:
+        from botocore.exceptions import EndpointConnectionError, NoCredentialsError, PartialCredentialsError
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        yield
+        return
+    try:
+        yield
+    except (NoCredentialsError, PartialCredentialsError):
+        raise CliError(
+            "no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            "(any value works with --aws-endpoint and the local emulator)"
+        ) from None
+    except EndpointConnectionError as exc:
+        where = endpoint or "the default AWS endpoint"
+        raise CliError(
+            f"cannot reach {where} ({exc.kwargs.get('endpoint_url', '')}): check --aws-endpoint"
+        ) from None

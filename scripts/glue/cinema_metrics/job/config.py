@@ -7,9 +7,13 @@ folders or the moto server's S3 (`aws_endpoint`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cinema_metrics.job.lease import DEFAULT_SECONDS
+from cinema_metrics.job.posfile import PosLimits
 
 
 @dataclass
@@ -36,6 +40,11 @@ class RunConfig:
     reconcile: bool = False  # list the whole POS prefix even when a queue is given
     recompute_all: bool = False
     progress: bool = True
+    limits: PosLimits = field(default_factory=PosLimits)  # per-file limits (job/posfile.py)
+    lease_seconds: float = DEFAULT_SECONDS  # the state lease's expiry, renewed between phases
+    lease_wait_seconds: float = 0.0  # wait this long for another run's live lease, then stop
+    lease_group: str | None = None  # runs of one group take over each other's lease (Glue attempts)
+    phase_hook: Callable[[str], None] | None = None  # called after each phase (tests, progress)
 
     @property
     def state_uri(self) -> str:

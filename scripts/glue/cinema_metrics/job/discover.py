@@ -1,4 +1,4 @@
-"""Which POS objects a run reads (CONTRACT.md 4): new paths, and known paths whose content changed.
+"""Which POS objects a run reads (docs/contract/runs.md): new paths, and known paths whose content changed.
 
 Without a queue, or on a first or reconciling run, the POS root is listed whole (a folder
 walk, or ~1 LIST per 1,000 S3 objects). With a queue (S3 event notifications for the POS
@@ -6,7 +6,9 @@ prefix, the deployed form), a run asks only for what arrived: it drains the queu
 inbox object in the state (so a killed run loses no event), then reads every inbox object
 not yet taken by a committed run. Either way each listed object is looked up in the files
 index of its folder by (path, tag): a matching tag is not even read; a changed tag is read
-and hashed, and only a changed sha256 makes the file's lines count again.
+and hashed, and only a changed sha256 makes the file's lines count again. Every object under
+the POS root is a candidate, whatever its suffix: one that is not `.jsonl` / `.jsonl.gz` is
+rejected whole by the parse step (docs/contract/quarantine.md), never silently left out.
 """
 
 from __future__ import annotations
@@ -15,16 +17,13 @@ import json
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from cinema_metrics import contract
-from cinema_metrics.job import state as st
+from cinema_metrics.job import files_index, layout
 from cinema_metrics.storage import Store, aws_client
-
-POS_PREFIX = "pos/"  # relpaths are "pos/<name under the POS root>" (CONTRACT.md 1)
 
 
 @dataclass
 class Candidate:
-    relpath: str  # pos/...
+    relpath: str  # pos/... (layout.POS_PREFIX + name)
     name: str  # under the POS root
     size: int
     tag: str
@@ -52,7 +51,7 @@ def drain_queue(queue_url: str, endpoint_url: str | None, pos: Store) -> tuple[l
                 continue  # not an S3 event (e.g. a stray message): nothing to read
             for r in body.get("Records", []):
                 if not str(r.get("eventName", "")).startswith("ObjectCreated"):
-                    continue  # a deleted POS file keeps its accepted lines
+                    continue  # a deleted POS file keeps its accepted lines (`retract` withdraws them)
                 o, b = r["s3"]["object"], r["s3"]["bucket"]["name"]
                 key = unquote_plus(o["key"])
                 if b != pos.bucket or not key.startswith(base):
@@ -83,22 +82,22 @@ def discover(
     if queue_url:
         events, receipts = drain_queue(queue_url, endpoint_url, pos)
         if events:
-            state.put(f"inbox/{run_id}.json", json.dumps(events).encode())
+            state.put(layout.inbox(run_id), json.dumps(events).encode())
         if receipts:
             delete_messages(queue_url, endpoint_url, receipts)  # safe now: the inbox holds them
-        inbox = [rel for rel, _s, _t in state.list("inbox/")]
+        inbox = [rel for rel, _s, _t in state.list(layout.INBOX)]
         for data in state.get_many(inbox):
             for name, size, tag in json.loads(data or b"[]"):
                 objects[name] = (size, tag)
     if listing or not queue_url:
         for name, size, tag in pos.list(""):
             objects[name] = (size, tag)
-    names = sorted(n for n in objects if n.endswith(contract.POS_FILE_SUFFIXES))
-    known = st.load_files(state, [POS_PREFIX + n for n in names])
+    names = sorted(n for n in objects if not n.endswith("/"))  # a console's "folder" is no file
+    known = files_index.load(state, [layout.POS_PREFIX + n for n in names])
     out: list[Candidate] = []
     for name in names:
         size, tag = objects[name]
-        rel = POS_PREFIX + name
+        rel = layout.POS_PREFIX + name
         old = known.get(rel)
         if old is not None and tag and old[1] == tag:
             continue

@@ -1,4 +1,4 @@
-"""DynamoDB sink: the changed metric rows as items (CONTRACT.md 3.6).
+"""DynamoDB sink: the changed metric rows as items (docs/contract/runs.md, storage form).
 
 BatchWriteItem with at most 25 items per call; throttling, 5xx errors and
 UnprocessedItems are retried with exponential backoff and full jitter. Numbers are

@@ -15,6 +15,7 @@ from typing import Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cinema_metrics.job import layout
 from cinema_metrics.job.dynamodb import BatchWriter
 from cinema_metrics.job.read import KEYS_SCHEMA
 from cinema_metrics.storage import Store, aws_client, parallel_map
@@ -35,7 +36,7 @@ class FolderKeys:
         self.state = state
 
     def seen(self, keys: pa.Table) -> set[Key]:
-        rels = [r for r, _s, _t in self.state.list("keys/")]
+        rels = [r for r, _s, _t in self.state.list(layout.KEYS)]
         if not rels or keys.num_rows == 0:
             return set()
         prior = self.state.read_parquets(rels, KEYS_SCHEMA)
@@ -47,7 +48,7 @@ class FolderKeys:
 
     def add(self, state: Store, run_id: str, staged: list[str]) -> None:
         for rel in staged:
-            state.copy(rel, f"keys/{run_id}-{rel.rsplit('/', 1)[1]}")
+            state.copy(rel, layout.keys_object(run_id, rel))
 
 
 class DynamoKeys:
@@ -64,6 +65,8 @@ class DynamoKeys:
             self.table: {
                 "Keys": [{"transaction_id": {"S": t}, "line_no": {"N": str(n)}} for t, n in chunk],
                 "ProjectionExpression": "transaction_id, line_no",
+                # rule 11 must see every key an applied run wrote, not an eventually consistent view
+                "ConsistentRead": True,
             }
         }
         for _attempt in range(10):

@@ -1,4 +1,4 @@
-"""POS line validation (CONTRACT.md 1.2, 1.3) and enrichment (section 2), in plain Python.
+"""POS line validation (docs/contract/pos_lines.md, quarantine.md) and enrichment (time.md), in plain Python.
 
 Pure and Spark-free so the rules are unit-tested line by line; the job runs `parse_file`
 inside one Spark mapInArrow task per group of files. Every line gets the FIRST failing
@@ -6,7 +6,7 @@ reason of rules 1-10; rule 11 (duplicate_line) needs the whole run and the state
 job applies it afterwards with a window. Accepted lines are enriched here, once: site
 local time, business dates, local hour, showtime context and the member flag.
 
-Interpretation choices are documented in docs/CONTRACT_NOTES.md.
+How edge cases are judged: docs/contract/quarantine.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -51,15 +50,16 @@ def _float_safe(line: bytes) -> bool:
 _REQUIRED = contract.POS_REQUIRED
 _NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
 _BOM = b"\xef\xbb\xbf"
-_CHUNK = 1 << 16
 
-# Output columns of parse_file, in order (the Spark schema in job/schema.py mirrors this).
+# Output columns of parse_file, in order (job/read.py's Arrow schemas mirror this): the line's
+# place, its quarantine reason and text (None for an accepted line), then FIELDS.
 COLUMNS = (
     "file_idx",
     "source_file",
     "line_number",
     "reason",
     "raw",
+    "raw_cut",
     "transaction_id",
     "line_no",
     "site_id",
@@ -82,7 +82,7 @@ COLUMNS = (
     "is_member",
     "pd",
 )
-_FIELDS = COLUMNS[5:]
+FIELDS = COLUMNS[6:]
 
 
 @dataclass
@@ -122,21 +122,19 @@ def to_us(d: dt.datetime) -> int:
 # ----------------------------------------------------------------- reading files
 
 
-def split_lines(name: str, data: bytes) -> Iterator[tuple[int, bytes, bool]]:
+def split_lines(text: bytes, broken: bool = False) -> Iterator[tuple[int, bytes, bool]]:
     """Yield (1-based physical line number, line bytes without terminator, broken_tail).
 
-    gzip is decompressed (several members allowed); a truncated or corrupt gzip keeps the
-    lines that decompressed and yields the broken tail once with broken_tail=True (even
-    when empty, so the damage is visible in quarantine). A UTF-8 BOM and a CR before LF are
-    formatting; a blank line is a line (it is not a JSON object: malformed_json), because a
-    run accounts for every line it read. A final newline does not open a line.
+    `text` is a file's decompressed bytes (job/posfile.py reads and bounds them); `broken`: its
+    gzip stream was truncated or corrupt, so the text after the last newline is the damaged
+    tail, yielded once with broken_tail=True (even when empty, so the damage is visible in
+    quarantine). A UTF-8 BOM and a CR before LF are formatting; a blank line is a line (it is
+    not a JSON object: malformed_json), because a run accounts for every line it read. A final
+    newline does not open a line.
     """
-    broken = False
-    if name.endswith(".gz"):
-        data, broken = gunzip(data)
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-    parts = data.split(b"\n")
+    if text.startswith(_BOM):
+        text = text[len(_BOM) :]
+    parts = text.split(b"\n")
     tail = parts.pop()  # text after the last newline ('' when the file ends with one)
     n = 0
     for n, line in enumerate(parts, start=1):
@@ -149,25 +147,11 @@ def split_lines(name: str, data: bytes) -> Iterator[tuple[int, bytes, bool]]:
         yield n, tail, broken
 
 
-def gunzip(data: bytes) -> tuple[bytes, bool]:
-    """Decompress gzip data; return (what decompressed, whether the stream was broken)."""
-    out: list[bytes] = []
-    while data:
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            for i in range(0, len(data), _CHUNK):
-                out.append(d.decompress(data[i : i + _CHUNK]))
-                if d.eof:
-                    break
-            out.append(d.flush())
-        except zlib.error:
-            return b"".join(out), True
-        if not d.eof:
-            return b"".join(out), True
-        data = d.unused_data  # another gzip member follows (concatenated files)
-        if data and not data.startswith(b"\x1f\x8b"):
-            return b"".join(out), True
-    return b"".join(out), False
+def raw_text(line: bytes, limit: int) -> tuple[str, bool]:
+    """A quarantined line's text as kept: at most `limit` bytes of it, and whether it was cut."""
+    if len(line) <= limit:
+        return line.decode("utf-8", "replace"), False
+    return line[:limit].decode("utf-8", "ignore"), True
 
 
 # ----------------------------------------------------------------- one line
@@ -279,7 +263,7 @@ def _loads(line: bytes) -> object:
 
 
 def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:
-    """Validate one line; return (reason, None) or (None, field values in _FIELDS order)."""
+    """Validate one line; return (reason, None) or (None, field values in FIELDS order)."""
     try:
         obj = _loads(line)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -398,21 +382,25 @@ def _check(o: dict, ctx: Context) -> tuple:
     )
 
 
-def parse_file(file_idx: int, relpath: str, data: bytes, ctx: Context) -> Iterator[tuple]:
-    """Yield one row (COLUMNS order) per line of a POS file."""
-    nulls = (None,) * len(_FIELDS)
-    for n, line, broken in split_lines(relpath, data):
-        if broken:
-            yield (file_idx, relpath, n, "malformed_json", line.decode("utf-8", "replace"), *nulls)
-            continue
-        reason, values = check_line(line, ctx)
+def parse_file(
+    file_idx: int,
+    relpath: str,
+    text: bytes,
+    ctx: Context,
+    broken: bool = False,
+    raw_limit: int = contract.RAW_PREFIX_BYTES,
+) -> Iterator[tuple]:
+    """Yield one row (COLUMNS order) per line of a POS file's decompressed text."""
+    nulls = (None,) * len(FIELDS)
+    for n, line, broken_tail in split_lines(text, broken):
+        reason, values = ("malformed_json", None) if broken_tail else check_line(line, ctx)
         if reason is None:
-            yield (file_idx, relpath, n, None, None, *values)
+            yield (file_idx, relpath, n, None, None, None, *values)
         else:
-            yield (file_idx, relpath, n, reason, line.decode("utf-8", "replace"), *nulls)
+            yield (file_idx, relpath, n, reason, *raw_text(line, raw_limit), *nulls)
 
 
-def raw_lines(relpath: str, data: bytes) -> Iterator[tuple[int, str]]:
-    """(line number, original text) of every line, for quarantining duplicates after the fact."""
-    for n, line, _broken in split_lines(relpath, data):
-        yield n, line.decode("utf-8", "replace")
+def raw_lines(text: bytes, broken: bool, raw_limit: int) -> Iterator[tuple[int, str, bool]]:
+    """(line number, kept text, cut) of every line, for quarantining duplicates after the fact."""
+    for n, line, _broken_tail in split_lines(text, broken):
+        yield n, *raw_text(line, raw_limit)

@@ -12,17 +12,17 @@ stage. This is the only Python code that runs per line.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cinema_metrics.job import parse
-from cinema_metrics.storage import Store, StoreSpec, parallel_map
+from cinema_metrics.job import layout, parse
+from cinema_metrics.job.posfile import PosLimits, read_pos_object
+from cinema_metrics.storage import IN_FLIGHT, Store, StoreSpec, parallel_map
 
 _TYPES = {
     "file_idx": pa.int32(),
@@ -30,6 +30,7 @@ _TYPES = {
     "line_number": pa.int32(),
     "reason": pa.string(),
     "raw": pa.string(),
+    "raw_cut": pa.bool_(),
     "transaction_id": pa.string(),
     "line_no": pa.int32(),
     "site_id": pa.int32(),
@@ -53,9 +54,9 @@ _TYPES = {
     "pd": pa.date32(),
 }
 assert tuple(_TYPES) == parse.COLUMNS
-_QUARANTINE = ("file_idx", "source_file", "line_number", "reason", "raw")
-# A candidate: every parser column but the quarantine ones (reason, raw are null for it).
-CANDIDATE_SCHEMA = pa.schema([(c, t) for c, t in _TYPES.items() if c not in ("reason", "raw")])
+_QUARANTINE = ("file_idx", "source_file", "line_number", "reason", "raw", "raw_cut")
+# A candidate: every parser column but the quarantine ones (reason, raw, raw_cut are null for it).
+CANDIDATE_SCHEMA = pa.schema([(c, t) for c, t in _TYPES.items() if c not in ("reason", "raw", "raw_cut")])
 REJECTED_SCHEMA = pa.schema([(c, _TYPES[c]) for c in _QUARANTINE])
 _CAND_IDX = [parse.COLUMNS.index(c) for c in CANDIDATE_SCHEMA.names]
 _REJ_IDX = [parse.COLUMNS.index(c) for c in REJECTED_SCHEMA.names]
@@ -91,7 +92,8 @@ KEYS_SCHEMA = pa.schema([("transaction_id", pa.string()), ("line_no", pa.int32()
 MEMBERS_SCHEMA = pa.schema([("customer_id", pa.int64()), ("site_id", pa.int32()), ("day", pa.int32())])
 
 # One row per reason with its count, one per (pd, sale_date) the candidates touch, one per
-# file with its sha256 (n = 1 when it was parsed, 0 when its content was already processed).
+# file with its sha256 (n = 1 when its lines were read, 0 when its content was already
+# processed or it was rejected whole: then file_reason and detail say why).
 SUMMARY_SCHEMA = pa.schema(
     [
         ("reason", pa.string()),
@@ -101,8 +103,27 @@ SUMMARY_SCHEMA = pa.schema(
         ("n", pa.int64()),
         ("file_idx", pa.int32()),
         ("sha256", pa.string()),
+        ("file_reason", pa.string()),
+        ("detail", pa.string()),
     ]
 )
+
+
+class SummaryRow(NamedTuple):
+    """One row of a parse task's summary (SUMMARY_SCHEMA)."""
+
+    reason: str | None
+    pd: int | None
+    sale_date: int | None
+    member: bool | None
+    n: int
+    file_idx: int | None
+    sha256: str | None
+    file_reason: str | None
+    detail: str | None
+
+
+assert SummaryRow._fields == tuple(SUMMARY_SCHEMA.names)
 # Where a parse task finds a file: (file_idx, source_file, name under the POS root, sha256
 # already processed for that path or "").
 FileSpec = tuple[int, str, str, str]
@@ -157,45 +178,50 @@ def stage_batches(
     state: StoreSpec,
     staging: str,
     part: int,
+    limits: PosLimits,
 ) -> Iterator[pa.RecordBatch]:
     """mapInArrow body (and the driver's, for a small run): input rows are FileSpecs; reads each
-    file from the POS store, skips one whose sha256 is already processed, parses the others,
-    writes the task's staged objects under `staging` in the state store, yields its summary."""
+    file from the POS store within the limits (job/posfile.py: a file over one is rejected
+    whole), skips one whose sha256 is already processed, parses the others, writes the task's
+    staged objects under `staging` in the state store, yields its summary."""
     pos_store, state_store = Store.open(pos), Store.open(state)
     cand = _Staged(state_store, f"{staging}{CANDIDATES}/part-{part:05d}.parquet", CANDIDATE_SCHEMA, _CAND_IDX)
     rej = _Staged(state_store, f"{staging}{REJECTED}/part-{part:05d}.parquet", REJECTED_SCHEMA, _REJ_IDX)
     reasons: Counter[str] = Counter()
     touched: dict[tuple[int, int], list] = {}  # (pd, sale_date) -> [lines, member admission seen]
-    files: list[tuple[int, str, int]] = []
+    files: list[tuple[int, str, int, str | None, str | None]] = []
     for batch in batches:
         d = batch.to_pydict()
-        names = d["name"]
-        contents = parallel_map(pos_store.get, names)  # a few requests in flight, not one
-        for idx, rel, data, old in zip(d["file_idx"], d["source_file"], contents, d["old_sha"], strict=True):
-            if data is None:
-                raise FileNotFoundError(f"{pos_store.uri}: {rel} vanished while the run read it")
-            digest = hashlib.sha256(data).hexdigest()
-            files.append((idx, digest, int(digest != old)))
-            if digest == old:
-                continue  # same path, same content: a re-upload changes nothing (CONTRACT.md 4)
-            for row in parse.parse_file(idx, rel, data, ctx):
-                if row[3] is not None:
-                    rej.add(row)
-                    reasons[row[3]] += 1
+        specs = list(zip(d["file_idx"], d["source_file"], d["name"], d["old_sha"], strict=True))
+        for start in range(0, len(specs), IN_FLIGHT):  # a few requests in flight, bounded memory
+            group = specs[start : start + IN_FLIGHT]
+            contents = parallel_map(lambda spec: read_pos_object(pos_store, spec[2], limits), group)
+            for (idx, rel, _name, old), content in zip(group, contents, strict=True):
+                if content.sha256 and content.sha256 == old:
+                    files.append((idx, content.sha256, 0, None, None))
+                    continue  # same path, same content: a re-upload changes nothing
+                if content.rejected is not None:
+                    files.append((idx, content.sha256, 0, content.rejected, content.detail))
                     continue
-                cand.add(row)
-                key = (row[_PD], row[_SALE])
-                t = touched.get(key)
-                if t is None:
-                    t = touched[key] = [0, False]
-                t[0] += 1
-                if not t[1] and row[_MEMBER] and row[_ITEM] == "ticket" and row[_QTY] > 0:
-                    t[1] = True
+                files.append((idx, content.sha256, 1, None, None))
+                for row in parse.parse_file(idx, rel, content.text, ctx, content.broken, limits.raw_bytes):
+                    if row[3] is not None:
+                        rej.add(row)
+                        reasons[row[3]] += 1
+                        continue
+                    cand.add(row)
+                    key = (row[_PD], row[_SALE])
+                    t = touched.get(key)
+                    if t is None:
+                        t = touched[key] = [0, False]
+                    t[0] += 1
+                    if not t[1] and row[_MEMBER] and row[_ITEM] == "ticket" and row[_QTY] > 0:
+                        t[1] = True
     cand.close()
     rej.close()
-    summary = [(r, None, None, None, n, None, None) for r, n in reasons.items()]
-    summary += [(None, p, s, m, n, None, None) for (p, s), (n, m) in touched.items()]
-    summary += [(None, None, None, None, n, i, h) for i, h, n in files]
+    summary = [(r, None, None, None, n, None, None, None, None) for r, n in reasons.items()]
+    summary += [(None, p, s, m, n, None, None, None, None) for (p, s), (n, m) in touched.items()]
+    summary += [(None, None, None, None, n, i, h, why, detail) for i, h, n, why, detail in files]
     cols = list(zip(*summary, strict=True)) if summary else [()] * len(SUMMARY_SCHEMA)
     yield pa.RecordBatch.from_arrays(
         [pa.array(c, f.type) for c, f in zip(cols, SUMMARY_SCHEMA, strict=True)], schema=SUMMARY_SCHEMA
@@ -207,7 +233,7 @@ _DATE_IN_PATH = re.compile(r"date=(\d{4}-\d{2}-\d{2})")
 
 def date_slices(files: Sequence[tuple[FileSpec, int]], slices: int) -> list[list[FileSpec]]:
     """Cut the files, in the order of the business date in their path (`date=YYYY-MM-DD`,
-    CONTRACT.md's layout; the path itself otherwise), into `slices` contiguous runs of
+    the generator's layout; the path itself otherwise), into `slices` contiguous runs of
     similar byte counts.
 
     Contiguous dates keep each task's lines in a narrow band of partition dates, so a backfill
@@ -256,7 +282,8 @@ def stage_files(
     pos: StoreSpec,
     state: StoreSpec,
     staging: str,
-) -> list[tuple]:
+    limits: PosLimits,
+) -> list[SummaryRow]:
     """Parse the given POS objects ((FileSpec, size)) into `staging` (CANDIDATES/, REJECTED/ in
     the state store); return the summary rows (SUMMARY_SCHEMA).
 
@@ -271,8 +298,10 @@ def stage_files(
             [pa.array(cols[0], pa.int32()), *(pa.array(c, pa.string()) for c in cols[1:])],
             names=["file_idx", "source_file", "name", "old_sha"],
         )
-        out = list(stage_batches(iter([batch]), ctx, pos, state, staging, 0))
-        return [row for b in out for row in zip(*(c.to_pylist() for c in b.columns), strict=True)]
+        out = list(stage_batches(iter([batch]), ctx, pos, state, staging, 0, limits))
+        return [
+            SummaryRow(*row) for b in out for row in zip(*(c.to_pylist() for c in b.columns), strict=True)
+        ]
     spark = session()
     cores = spark.sparkContext.defaultParallelism
     slices = max(1, min(len(files), max(cores * 2, total // (48 << 20))))
@@ -284,10 +313,12 @@ def stage_files(
     def run(batches):
         from pyspark import TaskContext
 
-        return stage_batches(batches, ctx_bc.value, pos, state, staging, TaskContext.get().partitionId())
+        return stage_batches(
+            batches, ctx_bc.value, pos, state, staging, TaskContext.get().partitionId(), limits
+        )
 
     try:
-        return [tuple(r) for r in frame.mapInArrow(run, spark_schema(SUMMARY_SCHEMA)).collect()]
+        return [SummaryRow(*r) for r in frame.mapInArrow(run, spark_schema(SUMMARY_SCHEMA)).collect()]
     finally:
         ctx_bc.unpersist()
 
@@ -332,11 +363,11 @@ def write_accepted(
     for pd_day in pc.unique(pds).to_pylist():
         rows = lines.filter(pc.equal(pds, pd_day))
         iso = (parse.EPOCH_DATE + dt.timedelta(days=pd_day)).isoformat()
-        rel = f"{out}lines/pd={iso}/part-{part:05d}.parquet"
+        rel = f"{out}{layout.lines_folder(iso)}part-{part:05d}.parquet"
         store.write_parquet(rel, rows)
         written.append(("lines", rel, rows.num_rows))
     keys = lines.select(list(KEYS_SCHEMA.names))
-    rel = f"{out}keys/part-{part:05d}.parquet"
+    rel = f"{out}{layout.KEYS}part-{part:05d}.parquet"
     store.write_parquet(rel, keys)
     written.append(("keys", rel, keys.num_rows))
     members = member_days_arrow(lines)
@@ -344,7 +375,7 @@ def write_accepted(
         months = pc.strftime(pc.cast(pc.cast(members["day"], pa.int32()), pa.date32()), "%Y-%m")
         for month in pc.unique(months).to_pylist():
             rows = members.filter(pc.equal(months, month))
-            rel = f"{out}members/month={month}/part-{part:05d}.parquet"
+            rel = f"{out}{layout.members_folder(month)}part-{part:05d}.parquet"
             store.write_parquet(rel, rows)
             written.append(("members", rel, rows.num_rows))
     return written
@@ -357,10 +388,11 @@ def read_objects(spark, state: StoreSpec, rels: Sequence[str], schema: pa.Schema
     out_schema = pa.schema([f for f in schema if f.name not in drop])
     if not rels:
         return spark.createDataFrame([], spark_schema(out_schema))
-    if not state.uri.startswith("s3://"):
+    folder = Store.open(state).local_path()
+    if folder is not None:
         # A folder is on the driver's disk, which only local Spark shares (run() refuses a
         # folder with a cluster master): Spark's own Parquet reader, ~4x faster on a backfill.
-        return read_parquet(spark, schema, *(f"{state.uri}/{r}" for r in rels), drop=drop)
+        return read_parquet(spark, schema, *(str(folder / r) for r in rels), drop=drop)
     if driver_parse_bytes() > 0 and len(rels) <= _DRIVER_OBJECTS:
         # An increment's window (a few hundred small objects): the driver fetches them with
         # requests in flight and hands Spark the rows; no Python worker has to start for it.
@@ -384,3 +416,9 @@ def read_objects(spark, state: StoreSpec, rels: Sequence[str], schema: pa.Schema
         T.StructType([T.StructField("rel", T.StringType())]),
     )
     return frame.mapInArrow(run, spark_schema(out_schema))
+
+
+def list_folders(state: Store, folders: list[str]) -> dict[str, list[str]]:
+    """Objects of each folder (one LIST each, in flight together)."""
+    found = parallel_map(lambda f: [r for r, _s, _t in state.list(f)], folders)
+    return dict(zip(folders, found, strict=True))

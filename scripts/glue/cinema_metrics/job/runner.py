@@ -1,15 +1,15 @@
-"""One run of the metrics job (CONTRACT.md 4): read new POS files, validate, quarantine,
-append accepted lines to the state, recompute the metric rows they touch, write the sinks.
+"""One run of the metrics job (docs/contract/runs.md), as a list of named phases.
 
-Every byte goes through a Store (storage.py): the state and the outputs are folders or S3
+    open stores -> load dimensions -> take the lease -> recover -> discover -> parse ->
+    recompute -> commit -> apply -> release the lease
+
+Every byte goes through a Store (storage/): the state and the outputs are folders or S3
 prefixes alike, and Spark tasks open them themselves (no task touches a driver path).
-Order of effects (crash safety, job/state.py): dimension validation (fatal, nothing
-written) -> finish the last committed run's apply if it was cut short, delete what killed
-runs staged -> stage everything under tmp/<run>/ (parsed lines, accepted lines, indexes,
-metric months, quarantine, changed rows) -> commit record -> HEAD (the commit) -> apply
-(copy into place, files index, curated months, quarantine, DynamoDB, run_report.json) ->
-HEAD applied. A run killed before HEAD is repeated whole by the next run; one killed after
-it is applied again. Nothing is lost or doubled.
+Nothing is written before the dimensions validate (a broken table is fatal) and before this
+run holds the state's lease (job/lease.py): a second run stops, having changed nothing. The
+commit protocol (job/commit.py) makes the run visible by one conditional write of HEAD, and
+apply is idempotent, so a run killed anywhere is repeated whole (before its commit) or
+finished by the next run (after it). Nothing is lost or doubled.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,15 @@ import pyarrow.compute as pc
 
 from cinema_metrics import contract
 from cinema_metrics.errors import CliError
-from cinema_metrics.job import read, sinks
-from cinema_metrics.job import state as st
+from cinema_metrics.job import commit as cm
+from cinema_metrics.job import layout, read, sinks
 from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
 from cinema_metrics.job.config import DynamoTarget, RunConfig
 from cinema_metrics.job.discover import Candidate, discover
 from cinema_metrics.job.keys import KeyIndex, key_index
-from cinema_metrics.job.parse import COLUMNS, EPOCH_DATE, Context, raw_lines
+from cinema_metrics.job.lease import Lease
+from cinema_metrics.job.parse import EPOCH_DATE, Context, raw_lines
+from cinema_metrics.job.posfile import read_pos_object
 from cinema_metrics.job.tables import (
     TABLES,
     DimFrames,
@@ -46,20 +49,18 @@ from cinema_metrics.job.tables import (
     finish_film_weekly,
     week_start,
 )
-from cinema_metrics.sources import Dimensions, load_dimensions
-from cinema_metrics.storage import Store, parallel_map
+from cinema_metrics.sources import DimensionCache, Dimensions, load_dimensions
+from cinema_metrics.storage import Store, open_store
 
-# An accepted line: the parser's columns less the file index and the quarantine ones.
-LINE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file_idx", "reason", "raw"))
 _MAX_US = 2**63 - 1
-
 
 __all__ = ["DynamoTarget", "RunConfig", "run", "run_job"]
 
 
 class Progress:
-    def __init__(self, enabled: bool):
+    def __init__(self, enabled: bool, hook: Callable[[str], None] | None = None):
         self.enabled = enabled
+        self.hook = hook
         self.t0 = self.t = time.monotonic()
         self.timings: dict[str, float] = {}
 
@@ -69,6 +70,8 @@ class Progress:
         if self.enabled:
             print(f"[run] {name:<28} {now - self.t:7.2f}s  {detail}", file=sys.stderr, flush=True)
         self.t = now
+        if self.hook is not None:
+            self.hook(name)
 
     @property
     def total(self) -> float:
@@ -139,135 +142,61 @@ class Staged:
 
     def __init__(self, run_id: str):
         self.run_id = run_id
-        self.record = st.Commit(run_id)
+        self.record = cm.Commit(run_id)
         self.keys: list[str] = []
 
     def lines(self, written: list[tuple[str, str, int]]) -> list[str]:
         """Stage the accepted-line objects; return the line objects (this run's part of lines/)."""
         out = []
         for kind, rel, _rows in written:
-            name = rel.rsplit("/", 1)[1]
-            folder = rel[len(st.tmp(self.run_id)) :].rsplit("/", 1)[0]
             if kind == "keys":
                 self.keys.append(rel)
                 continue
-            self.record.copies.append([rel, f"{folder}/{self.run_id}-{name}"])
+            self.record.copies.append([rel, layout.final_name(self.run_id, rel)])
             if kind == "lines":
                 out.append(rel)
         return out
 
 
-def _parse_and_dedupe(
-    session: Callable[[], Any],
-    todo: list[Candidate],
-    ctx: Context,
-    pos: Store,
-    state: Store,
-    index: KeyIndex,
-    staged: Staged,
-    prog: Progress,
-):
-    """Parse new files, apply rule 11, stage the accepted lines, keys and member days.
+@dataclass
+class Parsed:
+    """What the parse phase found in this run's new POS objects."""
 
-    Returns (lines_read, accepted lines, reason counts, quarantine rows factory, files read
-    {relpath: sha256}, new-line facts)."""
-    run_id = staged.run_id
-    parsed = st.tmp(run_id, "parsed/")
-    specs = [((i, c.relpath, c.name, c.old_sha), c.size) for i, c in enumerate(todo)]
-    summary = read.stage_files(session, specs, ctx, pos.spec, state.spec, parsed)
-    counts: dict[str, int] = {}
-    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
-    shas: dict[int, str] = {}
-    n_cand = 0
-    read_idx: set[int] = set()
-    for reason, p, sd, member, n, idx, sha in summary:
-        if sha is not None:
-            shas[idx] = sha
-            if n:
-                read_idx.add(idx)
-            continue
-        if reason is not None:
-            counts[reason] = counts.get(reason, 0) + n
-            continue
-        n_cand += n
-        pi, si = _iso(p), _iso(sd)
-        lo_hi = facts["sale_range"].setdefault(pi, [si, si])
-        lo_hi[0], lo_hi[1] = min(lo_hi[0], si), max(lo_hi[1], si)
-        facts["days"].update((p, sd))
-        if member:
-            facts["member_days"].add(p)
-    prog.step("parse+validate (rules 1-10)", f"{len(read_idx)} of {len(todo)} files read")
-    lines_read = n_cand + sum(counts.values())
-    cand_rels = [r for r, _s, _t in state.list(f"{parsed}{read.CANDIDATES}/")]
-    dup_at: list[tuple[int, int]] = []
-    line_rels: list[str] = []
-    if n_cand:
-        keys = state.read_parquets(cand_rels, read.CANDIDATE_SCHEMA).select(
-            ["transaction_id", "line_no", "file_idx", "line_number"]
-        )
-        dup_at = _duplicates(keys, index)
-        drop = set(dup_at)
-        out = st.tmp(run_id)
-        jobs = [(rel, int(rel.rsplit("-", 1)[1].split(".")[0])) for rel in cand_rels]
-        if len(jobs) <= 1:
-            written = [w for rel, part in jobs for w in read.write_accepted(state.spec, out, rel, part, drop)]
-        else:  # a backfill: each task reads one staged object and writes its lines itself
-            spark = session()
-            spec = state.spec
-            rdd = spark.sparkContext.parallelize(jobs, len(jobs))
-            written = rdd.flatMap(lambda j: read.write_accepted(spec, out, j[0], j[1], drop)).collect()
-        line_rels = staged.lines(written)
-    prog.step("duplicates + stage lines", f"{len(dup_at)} duplicate lines")
-    if dup_at:
-        counts["duplicate_line"] = len(dup_at)
-    accepted_n = lines_read - sum(counts.values())
+    lines_read: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # line reason -> count
+    files_read: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 (lines counted)
+    files_rejected: dict[str, tuple[str, str]] = field(default_factory=dict)  # relpath -> (reason, detail)
+    shas: dict[int, str] = field(default_factory=dict)  # candidate index -> sha256 (every file seen)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (file_idx, line_number)
+    line_rels: list[str] = field(default_factory=list)  # this run's staged lines/ objects
+    days: set[int] = field(default_factory=set)  # attribution and sale dates of the new lines
+    member_days: set[int] = field(default_factory=set)  # session dates of new member admissions
+    sale_range: dict[str, list[str]] = field(default_factory=dict)  # pd -> [min, max] sale date
 
-    def quarantine_rows():
-        cols = list(read.REJECTED_SCHEMA.names)
-        rej_rels = [r for r, _s, _t in state.list(f"{parsed}{read.REJECTED}/")]
-        q = state.read_parquets(rej_rels, read.REJECTED_SCHEMA).to_pandas()
-        if q.empty:
-            q = pd.DataFrame(columns=cols)
-        if dup_at:
-            d = pd.DataFrame(dup_at, columns=["file_idx", "line_number"])
-            d["source_file"] = [todo[i].relpath for i in d["file_idx"]]
-            d["reason"] = "duplicate_line"
-            d["raw"] = None
-            q = pd.concat([q, d[cols]], ignore_index=True)
-        q = q.sort_values(["file_idx", "line_number"], kind="stable")
-        cached: tuple[int, dict[int, str]] = (-1, {})
-        for idx, rel, n, reason, raw in q.itertuples(index=False, name=None):
-            if not isinstance(raw, str):
-                # a duplicate: its text was not kept, read it again (rows come file by file)
-                if cached[0] != idx:
-                    cached = (idx, dict(raw_lines(rel, pos.get(todo[idx].name) or b"")))
-                raw = cached[1].get(n, "")
-            yield rel, int(n), reason, raw
-
-    files = {todo[i].relpath: shas[i] for i in read_idx}
-    return lines_read, accepted_n, counts, quarantine_rows, files, shas, facts, line_rels
+    @property
+    def accepted(self) -> int:
+        return self.lines_read - sum(self.reasons.values())
 
 
-def _quarantine_bytes(rows) -> bytes:
-    out = []
-    for r in rows:
-        rec = {"source_file": r[0], "line_number": r[1], "reason": r[2], "raw": r[3]}
-        out.append(json.dumps(rec, ensure_ascii=False) + "\n")
-    return "".join(out).encode("utf-8")
+def _quarantine_record(source: str, line: int | None, reason: str, raw: str | None, cut: bool, detail=None):
+    record = {"source_file": source, "line_number": line, "reason": reason, "raw": raw, "raw_cut": cut}
+    if detail:
+        record["detail"] = detail
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _folder_objects(state: Store, folders: list[str], staged: Staged, schema: pa.Schema) -> list[str]:
     """The committed objects of those folders; a folder holding more than COMPACT_AT objects is
     folded into one object staged by this run (apply swaps it in), so no folder grows with
     the number of runs that wrote to it."""
-    listed = st.list_folders(state, folders)
+    listed = read.list_folders(state, folders)
     out: list[str] = []
     for folder, rels in listed.items():
-        if len(rels) > st.COMPACT_AT:
+        if len(rels) > cm.COMPACT_AT:
             table = state.read_parquets(rels, schema)
             if schema is read.MEMBERS_SCHEMA:
                 table = table.group_by(list(schema.names)).aggregate([])
-            tmp_rel = st.tmp(staged.run_id, f"compact/{folder}part.parquet")
+            tmp_rel = layout.staging(staged.run_id, f"compact/{folder}part.parquet")
             state.write_parquet(tmp_rel, table)
             staged.record.copies.append([tmp_rel, f"{folder}{staged.run_id}-compact.parquet"])
             staged.record.deletes.extend(rels)
@@ -291,233 +220,394 @@ def run_job(sources: Path | str | None, output: Path | str, state: Path | str | 
 
 def run(cfg: RunConfig, spark=None) -> dict[str, Any]:
     """Run the job once; return the run report (also written to <output>/run_report.json)."""
-    prog = Progress(cfg.progress)
-    if spark is None:
-        from cinema_metrics.spark import start_spark_async
+    return JobRun(cfg, spark).execute()
 
-        session = start_spark_async(master=cfg.spark_master).result  # waited for only where needed
-    else:
-        session = lambda: spark  # noqa: E731
-    output = Store(cfg.output, cfg.aws_endpoint)
-    state = Store(cfg.state_uri, cfg.aws_endpoint)
-    if cfg.spark_master and not cfg.spark_master.startswith("local") and not (state.s3 and output.s3):
-        raise CliError(
-            f"--spark-master {cfg.spark_master}: its executors run on other hosts and cannot see this "
-            "machine's folders; give --output and --state as s3:// URIs"
-        )
-    cache = None if state.s3 else Path(state.uri) / "cache" / "dimensions"
-    dims = cfg.dimensions or load_dimensions(cfg.sources, cfg.mysql_url, cache=cache)
-    dimf = dim_frames(dims)
-    ctx = build_context(dims, dimf)
-    prog.step("dimensions", f"{len(dimf.shows)} showtimes, {len(ctx.members)} members")
 
-    head = st.load_head(state)
-    if head is not None and not head.applied:
-        apply(state, output, head, st.load_commit(state, head), cfg)
-        prog.step("finish the last run's apply", head.run or "")
-    killed = st.clean_killed(state, head)
-    full = cfg.recompute_all or head is None or output.get("run_report.json") is None
-    head = head or st.Head()
-    run_id = st.new_run_id()
-    st.begin(state, run_id)
-    index = key_index(state, cfg.keys_table, cfg.aws_endpoint)
-    pos = Store(cfg.pos_uri, cfg.aws_endpoint) if cfg.pos_uri is not None else None
-    todo, inbox = (
-        discover(pos, state, run_id, cfg.pos_queue_url, cfg.aws_endpoint, cfg.reconcile or head.run is None)
-        if pos is not None
-        else ([], [])
-    )
-    prog.step("discover POS files", f"{len(todo)} new or changed, {len(killed)} killed runs cleaned")
+class JobRun:
+    """One run; `execute` calls the phases in order, each a method below."""
 
-    staged = Staged(run_id)
-    staged.record.inbox = inbox
-    report: dict[str, Any] = {
-        "lines_read": 0,
-        "lines_accepted": 0,
-        "lines_quarantined": 0,
-        "quarantined_by_reason": {},
-        "files_read": 0,
-        "tables": {},
-        "run_id": run_id,
-    }
-    facts: dict[str, Any] = {"days": set(), "member_days": set(), "sale_range": {}}
-    line_rels: list[str] = []
-    if todo:
-        assert pos is not None
-        lines_read, accepted_n, counts, qrows, files, shas, facts, line_rels = _parse_and_dedupe(
-            session, todo, ctx, pos, state, index, staged, prog
-        )
-        staged.record.files = {c.relpath: [shas[i], c.tag] for i, c in enumerate(todo) if i in shas}
-        report["files_read"] = len(files)
-        report["lines_read"] = lines_read
-        report["lines_accepted"] = accepted_n
-        report["lines_quarantined"] = lines_read - accepted_n
-        report["quarantined_by_reason"] = {r: counts[r] for r in contract.REASONS if counts.get(r)}
-        if report["lines_quarantined"]:
-            rel = st.tmp(run_id, "quarantine.jsonl")
-            state.put(rel, _quarantine_bytes(qrows()))
-            staged.record.outputs.append([rel, f"quarantine/{run_id}.jsonl"])
-        prog.step("quarantine", f"{report['lines_quarantined']} lines")
+    def __init__(self, cfg: RunConfig, spark=None):
+        self.cfg = cfg
+        self.prog = Progress(cfg.progress, cfg.phase_hook)
+        if spark is None:
+            from cinema_metrics.spark import start_spark_async
 
-    # ---- which metric rows this run touches
-    # days: business dates whose line metrics change (sale and session dates of the new lines).
-    # extra: later dates where only returning_members can change (a new member admission on E
-    # counts on E+1..E+30 at every site): recomputed from the small member-day index, no lines.
-    # weeks: film weeks of the new admissions; film_weekly needs every showtime of those weeks.
-    sale_range = {k: list(v) for k, v in head.sale_range.items()}
-    for p, (lo, hi) in facts["sale_range"].items():
-        old = sale_range.get(p)
-        sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
-    if full:
-        days = extra = weeks = wanted = None
-    else:
-        days = set(facts["days"])
-        extra = set()
-        for e in facts["member_days"]:
-            extra.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
-        extra -= days
-        weeks = {int(week_start(d)) for d in days}
-        need = set(days)
-        for w in weeks:
-            need.update(range(w, w + 7))
-        for p, (lo, hi) in sale_range.items():
-            a, b = _day(lo), _day(hi)
-            if any(a <= d <= b for d in days):
-                need.add(_day(p))
-        wanted = {_iso(d) for d in need}
-    counts_before = dict(head.tables)
-    tables_count = dict(head.tables)
-    if full or days:
-        spark = session()
-        if wanted is None:
-            folders = sorted({r.rsplit("/", 1)[0] + "/" for r, _s, _t in state.list("lines/")})
+            self.session = start_spark_async(master=cfg.spark_master).result  # waited for where needed
         else:
-            folders = [st.lines_folder(p) for p in sorted(wanted)]
-        own = [r for r in line_rels if wanted is None or r.split("pd=", 1)[1][:10] in wanted]
-        paths = _folder_objects(state, folders, staged, read.LINES_SCHEMA) + own
-        members_in = None
-        if not full:
-            target = days | extra
-            lo, hi = min(target) - RETURNING_WINDOW_DAYS, max(target)
-            months = sorted({_iso(d)[:7] for d in range(lo, hi + 1)})
-            mfolders = [st.members_folder(m) for m in months]
-            mine = [r for r in staged.record.copies if "/members/" in r[0] and not r[0].count("/compact/")]
-            mrels = _folder_objects(state, mfolders, staged, read.MEMBERS_SCHEMA)
-            mrels += [c[0] for c in mine if c[0].split("month=", 1)[1][:7] in months]
-            from pyspark.sql import functions as F
+            self.session = lambda: spark
+        self.run_id = cm.new_run_id()
+        self.staged = Staged(self.run_id)
+        self.parsed = Parsed()
+        self.todo: list[Candidate] = []
+        self.report: dict[str, Any] = {
+            "lines_read": 0,
+            "lines_accepted": 0,
+            "lines_quarantined": 0,
+            "quarantined_by_reason": {},
+            "files_read": 0,
+            "files_rejected": {},
+            "tables": {},
+            "run_id": self.run_id,
+        }
 
-            members_in = read.read_objects(spark, state.spec, mrels, read.MEMBERS_SCHEMA).where(
-                F.col("day").between(lo, hi)
+    def execute(self) -> dict[str, Any]:
+        self.open_stores()
+        self.load_dimensions()
+        self.take_lease()
+        try:
+            self.recover()
+            self.discover()
+            self.parse()
+            self.recompute()
+            self.commit()
+            self.apply()
+        except (Exception, KeyboardInterrupt):
+            self.release_lease()  # a run killed outright (SIGKILL) leaves it to expire instead
+            raise
+        self.release_lease()
+        return self.report
+
+    # ------------------------------------------------------------ set-up: nothing written
+    def open_stores(self) -> None:
+        cfg = self.cfg
+        self.output = open_store(cfg.output, cfg.aws_endpoint)
+        self.state = open_store(cfg.state_uri, cfg.aws_endpoint)
+        self.pos = open_store(cfg.pos_uri, cfg.aws_endpoint) if cfg.pos_uri is not None else None
+        cluster = cfg.spark_master and not cfg.spark_master.startswith("local")
+        if cluster and not (self.state.remote and self.output.remote):
+            raise CliError(
+                f"--spark-master {cfg.spark_master}: its executors run on other hosts and cannot see this "
+                "machine's folders; give --output and --state as s3:// URIs"
             )
-        lines_df = read.read_objects(spark, state.spec, paths, read.LINES_SCHEMA, drop=("pd",))
-        agg = aggregate(lines_df, members_in) if paths else _empty_aggregates()
-        prog.step("aggregate lines", f"{len(paths)} line objects")
 
-        # the stored rows this run may change: whole months (one object each)
-        need_days = None if full else (days | extra | {d for w in (weeks or ()) for d in range(w, w + 7)})
-        existing = {}
-        for t in TABLES:
-            if full:
-                existing[t] = _empty_table(t)
-            elif t == "film_weekly":
-                existing[t] = sinks.read_months(output, t, None)  # chain-wide, one object a month
+    def load_dimensions(self) -> None:
+        cfg = self.cfg
+        folder = self.state.local_path(layout.DIMENSION_CACHE)
+        self.dimension_cache = DimensionCache(folder) if folder is not None else None
+        dims = cfg.dimensions or load_dimensions(cfg.sources, cfg.mysql_url, cache=self.dimension_cache)
+        self.dimf = dim_frames(dims)
+        self.ctx = build_context(dims, self.dimf)
+        self.prog.step("dimensions", f"{len(self.dimf.shows)} showtimes, {len(self.ctx.members)} members")
+
+    def take_lease(self) -> None:
+        cfg = self.cfg
+        self.lease = Lease.acquire(
+            self.state, self.run_id, cfg.lease_group, cfg.lease_seconds, cfg.lease_wait_seconds
+        )
+        if self.dimension_cache is not None:
+            self.dimension_cache.flush()
+        self.prog.step(
+            "take the lease", f"until {time.strftime('%H:%M:%S', time.gmtime(self.lease.holder.expires_at))}Z"
+        )
+
+    def release_lease(self) -> None:
+        lease = getattr(self, "lease", None)
+        if lease is not None:
+            lease.release()
+
+    # ------------------------------------------------------------ phases under the lease
+    def recover(self) -> None:
+        """Finish the last committed run's apply if it was cut short; delete what dead runs staged."""
+        state = self.state
+        head = cm.load_head(state)
+        if head is not None and not head.applied:
+            cm.apply(state, self.output, head, cm.load_commit(state, head), self.cfg, self.lease)
+            self.prog.step("finish the last run's apply", head.run or "")
+        self.killed = cm.clean_killed(state, head)
+        self.full = self.cfg.recompute_all or head is None or self.output.get(layout.RUN_REPORT) is None
+        self.head = head or cm.Head()
+        cm.begin(state, self.run_id)
+        self.index = key_index(state, self.cfg.keys_table, self.cfg.aws_endpoint)
+
+    def discover(self) -> None:
+        cfg = self.cfg
+        if self.pos is not None:
+            listing = cfg.reconcile or self.head.run is None
+            self.todo, inbox = discover(
+                self.pos, self.state, self.run_id, cfg.pos_queue_url, cfg.aws_endpoint, listing
+            )
+            self.staged.record.inbox = inbox
+        self.prog.step(
+            "discover POS files", f"{len(self.todo)} new or changed, {len(self.killed)} killed runs cleaned"
+        )
+
+    def parse(self) -> None:
+        """Parse new files (rules 1-10), apply rule 11, stage accepted lines, keys and member days."""
+        if not self.todo:
+            return
+        self.lease.renew()
+        assert self.pos is not None
+        parsed, todo, state, run_id = self.parsed, self.todo, self.state, self.run_id
+        staging = layout.staging(run_id, "parsed/")
+        specs = [((i, c.relpath, c.name, c.old_sha), c.size) for i, c in enumerate(todo)]
+        summary = read.stage_files(
+            self.session, specs, self.ctx, self.pos.spec, state.spec, staging, self.cfg.limits
+        )
+        n_candidates = 0
+        for row in summary:
+            if row.file_idx is not None:
+                parsed.shas[row.file_idx] = row.sha256
+                relpath = todo[row.file_idx].relpath
+                if row.file_reason is not None:
+                    parsed.files_rejected[relpath] = (row.file_reason, row.detail or "")
+                elif row.n:
+                    parsed.files_read[relpath] = row.sha256
+            elif row.reason is not None:
+                parsed.reasons[row.reason] = parsed.reasons.get(row.reason, 0) + row.n
             else:
-                existing[t] = sinks.read_months(output, t, _months(need_days or ()))
-        tables = dict(existing)
-        touched: dict[str, pd.DataFrame] = {}
-        new_tables = build_day_tables(agg, dimf, days)
-        for t, frame in new_tables.items():
-            tables[t] = _merge(existing[t], frame, "business_date", days)
-            touched[t] = frame
-        if extra:
-            loyal = _returning_update(tables["loyalty_daily"], agg.members, extra)
-            tables["loyalty_daily"] = _merge(tables["loyalty_daily"], loyal, "business_date", extra)
-            touched["loyalty_daily"] = pd.concat([touched["loyalty_daily"], loyal], ignore_index=True)
-        fw = build_film_weeks(agg, dimf, tables["session_performance"], weeks)
-        merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
-        tables["film_weekly"] = merged_fw
-        if weeks is None:
-            touched["film_weekly"] = merged_fw
+                n_candidates += row.n
+                pd_iso, sale_iso = _iso(row.pd), _iso(row.sale_date)
+                lo_hi = parsed.sale_range.setdefault(pd_iso, [sale_iso, sale_iso])
+                lo_hi[0], lo_hi[1] = min(lo_hi[0], sale_iso), max(lo_hi[1], sale_iso)
+                parsed.days.update((row.pd, row.sale_date))
+                if row.member:
+                    parsed.member_days.add(row.pd)
+        parsed.lines_read = n_candidates + sum(parsed.reasons.values())
+        read_n, rejected_n = len(parsed.files_read), len(parsed.files_rejected)
+        self.prog.step(
+            "parse+validate (rules 1-10)", f"{read_n} of {len(todo)} files read, {rejected_n} rejected whole"
+        )
+        if n_candidates:
+            self._dedupe_and_stage(staging)
+        self.prog.step("duplicates + stage lines", f"{len(parsed.duplicates)} duplicate lines")
+        if parsed.duplicates:
+            parsed.reasons["duplicate_line"] = len(parsed.duplicates)
+        self._stage_quarantine(staging)
+
+    def _dedupe_and_stage(self, staging: str) -> None:
+        state, run_id = self.state, self.run_id
+        cand_rels = [r for r, _s, _t in state.list(f"{staging}{read.CANDIDATES}/")]
+        keys = state.read_parquets(cand_rels, read.CANDIDATE_SCHEMA).select(
+            ["transaction_id", "line_no", "file_idx", "line_number"]
+        )
+        self.parsed.duplicates = dup_at = _duplicates(keys, self.index)
+        drop = set(dup_at)
+        out = layout.staging(run_id)
+        jobs = [(rel, int(rel.rsplit("-", 1)[1].split(".")[0])) for rel in cand_rels]
+        if len(jobs) <= 1:
+            written = [w for rel, part in jobs for w in read.write_accepted(state.spec, out, rel, part, drop)]
+        else:  # a backfill: each task reads one staged object and writes its lines itself
+            spark = self.session()
+            spec = state.spec
+            rdd = spark.sparkContext.parallelize(jobs, len(jobs))
+            written = rdd.flatMap(lambda j: read.write_accepted(spec, out, j[0], j[1], drop)).collect()
+        self.parsed.line_rels = self.staged.lines(written)
+
+    def _quarantine_records(self, staging: str):
+        """Every quarantine record of this run in file order: a file rejected whole first, then its
+        lines in order (a duplicate's text read again, the first copy having been accepted)."""
+        todo, parsed = self.todo, self.parsed
+        cols = list(read.REJECTED_SCHEMA.names)
+        rej_rels = [r for r, _s, _t in self.state.list(f"{staging}{read.REJECTED}/")]
+        q = self.state.read_parquets(rej_rels, read.REJECTED_SCHEMA).to_pandas()
+        if q.empty:
+            q = pd.DataFrame(columns=cols)
+        if parsed.duplicates:
+            d = pd.DataFrame(parsed.duplicates, columns=["file_idx", "line_number"])
+            d["source_file"] = [todo[i].relpath for i in d["file_idx"]]
+            d["reason"] = "duplicate_line"
+            d["raw"] = None
+            d["raw_cut"] = False
+            q = pd.concat([q, d[cols]], ignore_index=True)
+        whole = {
+            i: parsed.files_rejected[c.relpath]
+            for i, c in enumerate(todo)
+            if c.relpath in parsed.files_rejected
+        }
+        for idx in sorted(set(whole) | set(q["file_idx"].tolist())):
+            if idx in whole:
+                reason, detail = whole[idx]
+                yield _quarantine_record(todo[idx].relpath, None, reason, None, False, detail)
+                continue
+            rows = q[q["file_idx"] == idx].sort_values("line_number", kind="stable")
+            texts: dict[int, tuple[str, bool]] | None = None
+            for _i, rel, n, reason, raw, cut in rows.itertuples(index=False, name=None):
+                if not isinstance(raw, str):  # a duplicate: its text was not kept, read it again
+                    if texts is None:
+                        content = read_pos_object(self.pos, todo[idx].name, self.cfg.limits)
+                        limit = self.cfg.limits.raw_bytes
+                        texts = {k: (t, c) for k, t, c in raw_lines(content.text, content.broken, limit)}
+                    raw, cut = texts.get(int(n), ("", False))
+                yield _quarantine_record(rel, int(n), reason, raw, bool(cut))
+
+    def _stage_quarantine(self, staging: str) -> None:
+        parsed, report = self.parsed, self.report
+        self.staged.record.files = {
+            c.relpath: [
+                parsed.shas[i],
+                c.tag,
+                *([parsed.files_rejected[c.relpath][0]] if c.relpath in parsed.files_rejected else []),
+            ]
+            for i, c in enumerate(self.todo)
+            if i in parsed.shas
+        }
+        report["files_read"] = len(parsed.files_read)
+        report["files_rejected"] = {
+            rel: reason for rel, (reason, _d) in sorted(parsed.files_rejected.items())
+        }
+        report["lines_read"] = parsed.lines_read
+        report["lines_accepted"] = parsed.accepted
+        report["lines_quarantined"] = parsed.lines_read - parsed.accepted
+        report["quarantined_by_reason"] = {
+            r: parsed.reasons[r] for r in contract.REASONS if parsed.reasons.get(r)
+        }
+        if report["lines_quarantined"] or parsed.files_rejected:
+            rel = layout.staging(self.run_id, "quarantine.jsonl")
+            self.state.put(rel, "".join(self._quarantine_records(staging)).encode("utf-8"))
+            self.staged.record.outputs.append([rel, layout.quarantine(self.run_id)])
+        self.prog.step(
+            "quarantine", f"{report['lines_quarantined']} lines, {len(parsed.files_rejected)} files"
+        )
+
+    def recompute(self) -> None:
+        """Recompute every metric row the new lines touch and stage the changed months and rows."""
+        self.lease.renew()
+        head, parsed, full, state, output, staged = (
+            self.head, self.parsed, self.full, self.state, self.output, self.staged
+        )  # fmt: skip
+        # days: business dates whose line metrics change (sale and session dates of the new lines).
+        # extra: later dates where only returning_members can change (a new member admission on E
+        # counts on E+1..E+30 at every site): recomputed from the small member-day index, no lines.
+        # weeks: film weeks of the new admissions; film_weekly needs every showtime of those weeks.
+        sale_range = {k: list(v) for k, v in head.sale_range.items()}
+        for p, (lo, hi) in parsed.sale_range.items():
+            old = sale_range.get(p)
+            sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
+        self.sale_range = sale_range
+        if full:
+            days = extra = weeks = wanted = None
         else:
-            first = fw.groupby("film_id")["week_start"].min()
-            starts = merged_fw["film_id"].map(first)
-            touched["film_weekly"] = merged_fw[starts.notna() & (merged_fw["week_start"] >= starts)]
-        prog.step("assemble tables", " ".join(f"{t}={len(f)}" for t, f in touched.items()))
-
-        for t in TABLES:
-            col = date_column(t)
-            months = _months(touched[t][col].tolist())
-            if days is not None:
-                months |= _months(days) if col == "business_date" else _months(weeks or ())
-                if t == "loyalty_daily":
-                    months |= _months(extra or ())
-                tables_count[t] = counts_before.get(t, 0) + len(tables[t]) - len(existing[t])
+            days = set(parsed.days)
+            extra = set()
+            for e in parsed.member_days:
+                extra.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
+            extra -= days
+            weeks = {int(week_start(d)) for d in days}
+            need = set(days)
+            for w in weeks:
+                need.update(range(w, w + 7))
+            for p, (lo, hi) in sale_range.items():
+                a, b = _day(lo), _day(hi)
+                if any(a <= d <= b for d in days):
+                    need.add(_day(p))
+            wanted = {_iso(d) for d in need}
+        counts_before = dict(head.tables)
+        tables_count = dict(head.tables)
+        report = self.report
+        if full or days:
+            spark = self.session()
+            if wanted is None:
+                folders = sorted({layout.folder_of(r) for r, _s, _t in state.list(layout.LINES)})
             else:
-                months |= sinks.stored_months(output, t)
-                tables_count[t] = len(tables[t])
-            for month, rows in sinks.split_months(t, tables[t], months).items():
-                final = sinks.month_rel(t, month)
-                if rows.empty:
-                    staged.record.output_deletes.append(final)
-                    continue
-                rel = st.tmp(run_id, final)
-                state.put(rel, sinks.month_bytes(t, rows))
-                staged.record.outputs.append([rel, final])
-            if cfg.dynamodb is not None and len(touched[t]):
-                state.write_parquet(st.tmp(run_id, f"dynamodb/{t}.parquet"), sinks.to_arrow(t, touched[t]))
-                staged.record.dynamodb.append(t)
-        prog.step("stage parquet", f"{len(staged.record.outputs)} objects")
-        report["changed_keys"] = {t: len(touched.get(t, ())) for t in TABLES}
-    else:
-        report["changed_keys"] = dict.fromkeys(TABLES, 0)
-    if cfg.dynamodb is not None:
-        report["dynamodb_items"] = {t: report["changed_keys"][t] for t in staged.record.dynamodb}
-    staged.record.keys_staged = staged.keys
-    report["tables"] = {t: int(tables_count.get(t, 0)) for t in TABLES}
-    report["full_recompute"] = bool(full)
-    report["timings"] = prog.timings
-    report["seconds"] = prog.total
-    staged.record.report = report
+                folders = [layout.lines_folder(p) for p in sorted(wanted)]
+            own = [r for r in parsed.line_rels if wanted is None or layout.line_date(r) in wanted]
+            paths = _folder_objects(state, folders, staged, read.LINES_SCHEMA) + own
+            members_in = None
+            if not full:
+                target = days | extra
+                lo, hi = min(target) - RETURNING_WINDOW_DAYS, max(target)
+                months = sorted({_iso(d)[:7] for d in range(lo, hi + 1)})
+                mfolders = [layout.members_folder(m) for m in months]
+                mine = [
+                    c[0] for c in staged.record.copies if layout.is_members(c[0]) and "/compact/" not in c[0]
+                ]
+                mrels = _folder_objects(state, mfolders, staged, read.MEMBERS_SCHEMA)
+                mrels += [rel for rel in mine if layout.member_month(rel) in months]
+                from pyspark.sql import functions as F
 
-    # ---- commit, then apply
-    head.sale_range = sale_range
-    head.tables = report["tables"]
-    head = st.commit(state, head, staged.record)
-    prog.step("commit", f"run {run_id}")
-    apply(state, output, head, staged.record, cfg)
-    prog.step("apply", f"{len(staged.record.copies) + len(staged.record.outputs)} objects in place")
-    report["timings"] = prog.timings
-    report["seconds"] = prog.total
-    return report
+                members_in = read.read_objects(spark, state.spec, mrels, read.MEMBERS_SCHEMA).where(
+                    F.col("day").between(lo, hi)
+                )
+            lines_df = read.read_objects(spark, state.spec, paths, read.LINES_SCHEMA, drop=("pd",))
+            agg = aggregate(lines_df, members_in) if paths else _empty_aggregates()
+            self.prog.step("aggregate lines", f"{len(paths)} line objects")
+
+            # the stored rows this run may change: whole months (one object each)
+            need_days = None if full else (days | extra | {d for w in (weeks or ()) for d in range(w, w + 7)})
+            existing = {}
+            for t in TABLES:
+                if full:
+                    existing[t] = _empty_table(t)
+                elif t == "film_weekly":
+                    existing[t] = sinks.read_months(output, t, None)  # chain-wide, one object a month
+                else:
+                    existing[t] = sinks.read_months(output, t, _months(need_days or ()))
+            tables = dict(existing)
+            touched: dict[str, pd.DataFrame] = {}
+            new_tables = build_day_tables(agg, self.dimf, days)
+            for t, frame in new_tables.items():
+                tables[t] = _merge(existing[t], frame, "business_date", days)
+                touched[t] = frame
+            if extra:
+                loyal = _returning_update(tables["loyalty_daily"], agg.members, extra)
+                tables["loyalty_daily"] = _merge(tables["loyalty_daily"], loyal, "business_date", extra)
+                touched["loyalty_daily"] = pd.concat([touched["loyalty_daily"], loyal], ignore_index=True)
+            fw = build_film_weeks(agg, self.dimf, tables["session_performance"], weeks)
+            merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
+            tables["film_weekly"] = merged_fw
+            if weeks is None:
+                touched["film_weekly"] = merged_fw
+            else:
+                first = fw.groupby("film_id")["week_start"].min()
+                starts = merged_fw["film_id"].map(first)
+                touched["film_weekly"] = merged_fw[starts.notna() & (merged_fw["week_start"] >= starts)]
+            self.prog.step("assemble tables", " ".join(f"{t}={len(f)}" for t, f in touched.items()))
+
+            for t in TABLES:
+                col = date_column(t)
+                months = _months(touched[t][col].tolist())
+                if days is not None:
+                    months |= _months(days) if col == "business_date" else _months(weeks or ())
+                    if t == "loyalty_daily":
+                        months |= _months(extra or ())
+                    tables_count[t] = counts_before.get(t, 0) + len(tables[t]) - len(existing[t])
+                else:
+                    months |= sinks.stored_months(output, t)
+                    tables_count[t] = len(tables[t])
+                for month, rows in sinks.split_months(t, tables[t], months).items():
+                    final = layout.metric_month(t, month)
+                    if rows.empty:
+                        staged.record.output_deletes.append(final)
+                        continue
+                    rel = layout.staging(self.run_id, final)
+                    state.put(rel, sinks.month_bytes(t, rows))
+                    staged.record.outputs.append([rel, final])
+                if self.cfg.dynamodb is not None and len(touched[t]):
+                    state.write_parquet(
+                        layout.staging(self.run_id, f"dynamodb/{t}.parquet"), sinks.to_arrow(t, touched[t])
+                    )
+                    staged.record.dynamodb.append(t)
+            self.prog.step("stage parquet", f"{len(staged.record.outputs)} objects")
+            report["changed_keys"] = {t: len(touched.get(t, ())) for t in TABLES}
+        else:
+            report["changed_keys"] = dict.fromkeys(TABLES, 0)
+        if self.cfg.dynamodb is not None:
+            report["dynamodb_items"] = {t: report["changed_keys"][t] for t in staged.record.dynamodb}
+        staged.record.keys_staged = staged.keys
+        report["tables"] = {t: int(tables_count.get(t, 0)) for t in TABLES}
+        report["full_recompute"] = bool(full)
+
+    def commit(self) -> None:
+        report = self.report
+        report["timings"] = self.prog.timings
+        report["seconds"] = self.prog.total
+        report["finished_at"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.staged.record.report = report
+        self.head.sale_range = self.sale_range
+        self.head.tables = report["tables"]
+        self.head = cm.commit(self.state, self.head, self.staged.record, self.lease)
+        self.prog.step("commit", f"run {self.run_id}")
+
+    def apply(self) -> None:
+        record = self.staged.record
+        cm.apply(self.state, self.output, self.head, record, self.cfg, self.lease)
+        self.prog.step("apply", f"{len(record.copies) + len(record.outputs)} objects in place")
+        self.report["timings"] = self.prog.timings
+        self.report["seconds"] = self.prog.total
 
 
 def _empty_table(table: str) -> pd.DataFrame:
     return sinks.from_arrow(table, sinks.arrow_schema(table).empty_table())
-
-
-def apply(state: Store, output: Store, head: st.Head, record: st.Commit, cfg: RunConfig) -> None:
-    """Put a committed run's effects in place; safe to repeat after a kill at any point."""
-    parallel_map(lambda c: state.copy(c[0], c[1]), record.copies)
-    if record.keys_staged:
-        key_index(state, cfg.keys_table, cfg.aws_endpoint).add(state, record.run, record.keys_staged)
-    if record.files:
-        st.update_files(state, record.files)
-    parallel_map(lambda c: state.copy(c[0], c[1], into=output), record.outputs)
-    output.delete(record.output_deletes)
-    if record.dynamodb and cfg.dynamodb is not None:
-        from cinema_metrics.job.dynamodb import write_tables
-
-        changed = {
-            t: sinks.from_arrow(t, state.read_parquet(st.tmp(record.run, f"dynamodb/{t}.parquet")))
-            for t in record.dynamodb
-        }
-        write_tables(cfg.dynamodb.client, cfg.dynamodb.prefix, changed)
-    output.put("run_report.json", (json.dumps(record.report, indent=2) + "\n").encode())
-    state.delete(record.deletes + record.inbox)
-    head.applied = True
-    st.write_head(state, head)
-    state.delete_prefix(st.tmp(record.run))
-    state.delete([f"pending/{record.run}.json"])
 
 
 def _merge(existing: pd.DataFrame, new: pd.DataFrame, col: str, values: set[int] | None) -> pd.DataFrame:

@@ -18,13 +18,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cinema_metrics import contract
+from cinema_metrics.job import layout
 from cinema_metrics.job.tables import date_column
-from cinema_metrics.storage import Store
+from cinema_metrics.storage import Store, open_store
 
 MONEY_TYPE = pa.decimal128(18, 2)
 _CENT = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
 _KIND_TYPES = {"id": pa.int64(), "count": pa.int64(), "date": pa.date32(), "str": pa.string()}
-DATA_FILE = "data.parquet"
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -91,10 +91,6 @@ def month_of(days: pd.Series) -> pd.Series:
     )
 
 
-def month_rel(table: str, month: str) -> str:
-    return f"metrics/{table}/partition_month={month}/{DATA_FILE}"
-
-
 def month_bytes(table: str, rows: pd.DataFrame) -> bytes:
     import io
 
@@ -114,21 +110,18 @@ def split_months(table: str, frame: pd.DataFrame, months: set[str]) -> dict[str,
 def read_months(output: Store, table: str, months: set[str] | None) -> pd.DataFrame:
     """The table's rows in those months (None: every month), internal form; one GET a month."""
     if months is None:
-        rels = [r for r, _s, _t in output.list(f"metrics/{table}/") if r.endswith(f"/{DATA_FILE}")]
+        rels = [r for r, _s, _t in output.list(layout.metrics_folder(table)) if layout.metric_month_of(r)]
     else:
-        rels = [month_rel(table, m) for m in sorted(months)]
+        rels = [layout.metric_month(table, m) for m in sorted(months)]
     return from_arrow(table, output.read_parquets(rels, arrow_schema(table)))
 
 
 def stored_months(output: Store, table: str) -> set[str]:
-    return {
-        r.split("partition_month=", 1)[1].split("/", 1)[0]
-        for r, _s, _t in output.list(f"metrics/{table}/")
-        if "partition_month=" in r
-    }
+    months = (layout.metric_month_of(r) for r, _s, _t in output.list(layout.metrics_folder(table)))
+    return {m for m in months if m is not None}
 
 
 def read_table(output: Path | str | Store, table: str) -> pd.DataFrame:
     """The complete current table in internal form (empty frame when never written)."""
-    store = output if isinstance(output, Store) else Store(output)
+    store = output if isinstance(output, Store) else open_store(output)
     return read_months(store, table, None)

@@ -1,13 +1,13 @@
 """An independent DuckDB oracle of the five metric tables (issue 5, item 6).
 
-It reads CONTRACT.md afresh rather than sharing code with the Spark job: POS lines are
+It reads the contract (docs/contract/) afresh rather than sharing code with the Spark job: POS lines are
 parsed and validated in plain Python (`pos`), the dimensions are read from the snapshot
 CSVs (`dimensions`), and the tables are computed in DuckDB SQL (`metrics`). One run over
 all files; the contract says any split into runs must give the same tables.
 
 CLI: `cinema-metrics oracle --sources DIR --output DIR`.
 
-Readings of CONTRACT.md where it leaves room (kept here so a disagreement with the job can
+Readings of the contract where it leaves room (kept here so a disagreement with the job can
 be traced to a clause):
 
 - Lines: a UTF-8 BOM at the start of a file is dropped; split on LF, a CR before it dropped;

@@ -27,6 +27,7 @@ class OracleResult:
     arrow: dict[str, pa.Table]
     quarantine: dict[str, int]  # reason -> count, reasons in contract order, zero counts left out
     quarantined_lines: list[tuple[str, int, str]]  # (source_file, line_number, reason), in read order
+    files_rejected: dict[str, str] = field(default_factory=dict)  # source_file -> whole-file reason
     lines_read: int = 0
     lines_accepted: int = 0
     files_read: int = 0
@@ -39,6 +40,7 @@ class OracleResult:
             "lines_quarantined": len(self.quarantined_lines),
             "quarantined_by_reason": self.quarantine,
             "files_read": self.files_read,
+            "files_rejected": self.files_rejected,
             "tables": {name: len(df) for name, df in self.tables.items()},
             "timings_s": self.timings,
         }
@@ -114,7 +116,7 @@ def compute(
     """The five tables and the quarantine of one run over every file of a snapshot folder."""
     sources = Path(sources)
     if not sources.is_dir():
-        raise CliError(f"--sources {sources}: not a folder; point it at a snapshot (CONTRACT.md 1)")
+        raise CliError(f"--sources {sources}: not a folder; a snapshot (docs/contract/sources.md)")
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -132,6 +134,7 @@ def compute(
     names = [rel for rel, _ in files]
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     rejected: list[tuple[int, int, str]] = []
+    files_rejected: list[tuple[int, str]] = []
     lines_read = 0
     pending: list[pa.Table] = []
     pending_rows = 0
@@ -148,6 +151,7 @@ def compute(
     for done, res in _results([p for _, p in files], lk, n_workers):
         lines_read += res.lines_read
         rejected.extend(res.rejected)
+        files_rejected.extend(res.files_rejected)
         if res.candidates is not None and res.candidates.num_rows:
             pending.append(res.candidates)
             pending_rows += res.candidates.num_rows
@@ -189,9 +193,10 @@ def compute(
         arrow=arrow,
         quarantine={r: counts[r] for r in contract.REASONS if counts[r]},
         quarantined_lines=[(names[f], n, reason) for f, n, reason in rejected],
+        files_rejected={names[f]: reason for f, reason in sorted(files_rejected)},
         lines_read=lines_read,
         lines_accepted=int(accepted),
-        files_read=len(files),
+        files_read=len(files) - len(files_rejected),
         timings=timings,
     )
 

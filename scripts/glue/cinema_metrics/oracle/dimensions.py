@@ -1,4 +1,4 @@
-"""Read and check the ECR/CRM snapshot CSVs (CONTRACT.md 1 and 1.1) for the oracle.
+"""Read and check the ECR/CRM snapshot CSVs (docs/contract/sources.md) for the oracle.
 
 Written independently of the job: a broken dimension table is fatal and the message names
 the file, the row and the problem.
@@ -51,7 +51,7 @@ def _read_table(sources: Path, db: str, table: str) -> dict[object, Row]:
     path = sources / db / f"{table}.csv"
     rel = f"{db}/{table}.csv"
     if not path.is_file():
-        raise CliError(f"{rel}: file missing under {sources}; every snapshot needs it (CONTRACT.md 1)")
+        raise CliError(f"{rel}: file missing under {sources}; a snapshot needs it (docs/contract/sources.md)")
     schema = contract.DIMENSIONS[(db, table)]
     nullable = contract.NULLABLE.get((db, table), frozenset())
     key = contract.PRIMARY_KEYS[(db, table)]

@@ -1,4 +1,4 @@
-"""Parse and validate POS lines (CONTRACT.md 1.2 and 1.3) in plain Python.
+"""Parse and validate POS lines (docs/contract/pos_lines.md, quarantine.md) in plain Python.
 
 Rules 1-10 depend on one line and the dimensions only, so each file is checked on its
 own (in worker processes when asked); rule 11 (`duplicate_line`) needs the global order
@@ -228,14 +228,34 @@ def validate(text: str, lk: Lookups) -> tuple:
     )
 
 
-def iter_lines(path: Path) -> Iterator[bytes]:
-    """Lines split on LF (a CR before it is dropped); a final newline does not open a line."""
+def read_text(path: Path) -> bytes:
+    """A POS file's bytes, decompressed when it is a .gz."""
     data = path.read_bytes()
     if path.name.endswith(".gz"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise CliError(f"{path}: not a readable gzip file ({exc}); re-export or remove it") from None
+    return data
+
+
+def file_rejection(path: Path, data: bytes | None) -> str | None:
+    """The whole-file reason of docs/contract/quarantine.md ("Whole files"), None for a file whose
+    lines count. `data`: its decompressed bytes (None when its suffix already rejects it)."""
+    if not path.name.endswith(contract.POS_FILE_SUFFIXES):
+        return "file_unsupported_suffix"
+    assert data is not None
+    if len(data) > contract.MAX_FILE_BYTES:
+        return "file_too_large"
+    if data.count(b"\n") > contract.MAX_FILE_LINES:
+        return "file_too_many_lines"
+    if max(map(len, data.split(b"\n")), default=0) > contract.MAX_LINE_BYTES:
+        return "file_line_too_long"
+    return None
+
+
+def iter_lines(data: bytes) -> Iterator[bytes]:
+    """Lines split on LF (a CR before it is dropped); a final newline does not open a line."""
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM is encoding, not data
     if not data:
         return
@@ -253,6 +273,7 @@ class ChunkResult:
     lines_read: int = 0
     candidates: pa.Table | None = None
     rejected: list[tuple[int, int, str]] = field(default_factory=list)  # (file_idx, line_number, reason)
+    files_rejected: list[tuple[int, str]] = field(default_factory=list)  # (file_idx, whole-file reason)
 
 
 def check_files(jobs: list[tuple[int, str]], lk: Lookups) -> ChunkResult:
@@ -263,8 +284,15 @@ def check_files(jobs: list[tuple[int, str]], lk: Lookups) -> ChunkResult:
     numbers: list[int] = []
     rejected = res.rejected
     for file_idx, name in jobs:
+        path = Path(name)
+        data = read_text(path) if path.name.endswith(contract.POS_FILE_SUFFIXES) else None
+        reason = file_rejection(path, data)
+        if reason is not None:
+            res.files_rejected.append((file_idx, reason))
+            continue
+        assert data is not None
         n = 0
-        for n, raw in enumerate(iter_lines(Path(name)), start=1):
+        for n, raw in enumerate(iter_lines(data), start=1):
             try:
                 row = validate(raw.decode("utf-8"), lk)
             except UnicodeDecodeError:
@@ -287,11 +315,12 @@ def check_files(jobs: list[tuple[int, str]], lk: Lookups) -> ChunkResult:
 
 
 def list_pos_files(sources: Path) -> list[tuple[str, Path]]:
-    """(path under the sources, absolute path) of every POS file, in lexicographic order."""
+    """(path under the sources, absolute path) of every POS file (any suffix: another one is
+    rejected whole), in lexicographic order; hidden files are not files of the export."""
     root = sources / "pos"
     found = []
     for p in root.rglob("*"):
-        if p.is_file() and p.name.endswith(contract.POS_FILE_SUFFIXES):
+        if p.is_file() and not p.name.startswith("."):
             found.append((p.relative_to(sources).as_posix(), p))
     found.sort(key=lambda t: t[0])
     return found

@@ -27,7 +27,7 @@ export CHECKPOINT_DISABLE := 1
 TERRAFORM ?= terraform
 
 .PHONY: help install lock drift services-up services-down services-status demo demo-clean test test-fast \
-        lint fmt validate init plan apply destroy package cost bench dashboard clean tf-config
+        lint fmt validate init plan apply destroy destroy-confirm package cost bench dashboard clean tf-config
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -154,17 +154,36 @@ init: install ## terraform init ENV=<env> (offline mirror when present)
 	@echo "==> terraform init $(ENV)"
 	@cd $(TF_ROOT) && $(TERRAFORM) init -input=false $(if $(filter local bootstrap,$(ENV)),,$(TF_INIT_FLAGS))
 
-plan: init package ## terraform plan ENV=<env>
-	$(TF_NEED_BACKEND)
-	@cd $(TF_ROOT) && $(TERRAFORM) plan -input=false $(TF_VARS) -out=$(ENV).tfplan
+# `make plan` saves terraform/<env>/<env>.tfplan and fingerprints what it read from this checkout
+# beside it (<env>.tfplan.inputs: the root's files, modules/, scripts/athena/, dashboards/, the job
+# package in build/glue/, the -var arguments); `make apply` applies that saved plan and nothing
+# else, and refuses a missing or stale one (scripts/tf/plan_fingerprint.py). Terraform itself
+# refuses a saved plan whose state moved on. ENV=local plans first (the emulator, nothing to review).
+TF_PLAN        = $(ENV).tfplan
+TF_FINGERPRINT = $(BIN)/python $(ROOT)/scripts/tf/plan_fingerprint.py
 
-apply: init package ## terraform apply ENV=<env> (ENV=local applies against the moto server)
+plan: init package ## terraform plan ENV=<env>: saves terraform/<env>/<env>.tfplan for make apply
 	$(TF_NEED_BACKEND)
-	@if [ "$(ENV)" = local ]; then VENV=$(VENV) scripts/services/services.sh up moto; fi
-	@cd $(TF_ROOT) && $(TERRAFORM) apply -input=false -auto-approve $(TF_VARS)
+	@rm -f $(TF_ROOT)/$(TF_PLAN) $(TF_ROOT)/$(TF_PLAN).inputs
+	@cd $(TF_ROOT) && $(TERRAFORM) plan -input=false $(TF_VARS) -out=$(TF_PLAN)
+	@$(TF_FINGERPRINT) write --env $(ENV) -- $(TF_VARS)
+
+apply: $(VENV)/.installed tf-config ## apply the plan make plan ENV=<env> saved (refuses a missing or stale one; ENV=local plans first)
+	$(TF_NEED_BACKEND)
+	@if [ "$(ENV)" = local ]; then VENV=$(VENV) scripts/services/services.sh up moto && $(MAKE) --no-print-directory plan ENV=local; fi
+	@$(TF_FINGERPRINT) check --env $(ENV) -- $(TF_VARS)
+	@cd $(TF_ROOT) && $(TERRAFORM) apply -input=false $(TF_PLAN)
+	@rm -f $(TF_ROOT)/$(TF_PLAN) $(TF_ROOT)/$(TF_PLAN).inputs
 	@cd $(TF_ROOT) && echo "==> $(ENV): $$($(TERRAFORM) state list | grep -vc '\(^\|\.\)data\.' ) resources in state: $$($(TERRAFORM) state list | grep -v '\(^\|\.\)data\.' | sed -E 's/.*\.(aws_[a-z0-9_]+)\..*/\1/' | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 
-destroy: init ## terraform destroy ENV=<env>
+# Every environment but the emulator's needs CONFIRM=<env>, checked before anything runs. Even
+# then, buckets, KMS keys and tables under prevent_destroy refuse (staging, prod): a throwaway
+# environment opts out in its tfvars first (SECURITY.md, "Tear down a throwaway environment").
+destroy-confirm:
+	@if [ "$(ENV)" != local ] && [ "$(CONFIRM)" != "$(ENV)" ]; then \
+	  echo "error: make destroy ENV=$(ENV) deletes that environment: run make destroy ENV=$(ENV) CONFIRM=$(ENV) (buckets, keys and tables under prevent_destroy still refuse: SECURITY.md)" >&2; exit 2; fi
+
+destroy: destroy-confirm init ## terraform destroy ENV=<env>; CONFIRM=<env> required except for ENV=local
 	$(TF_NEED_BACKEND)
 	@cd $(TF_ROOT) && $(TERRAFORM) destroy -input=false -auto-approve $(TF_VARS)
 	@cd $(TF_ROOT) && echo "==> $(ENV): $$($(TERRAFORM) state list 2>/dev/null | grep -vc '\(^\|\.\)data\.' ) resources left in state"

@@ -78,9 +78,15 @@ module "observability" {
   glue_job_name         = module.glue_job.job_name
   athena_workgroup_name = module.athena.workgroup_name
   sns_topic_arn         = module.glue_job.sns_topic_arn
+  pos_queue = {
+    name                   = module.pos_events.queue_name
+    dead_letter_queue_name = module.pos_events.dead_letter_queue_name
+  }
   alarms = {
-    enabled         = var.observability.alarms_enabled
-    job_stale_hours = var.observability.job_stale_hours
+    enabled                 = var.observability.alarms_enabled
+    job_stale_hours         = var.observability.job_stale_hours
+    pos_queue_max_age_hours = var.observability.pos_queue_max_age_hours
   }
   dashboard_enabled = var.observability.dashboard_enabled
+  prevent_destroy   = var.prevent_destroy
 }

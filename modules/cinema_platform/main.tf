@@ -63,6 +63,31 @@ module "data_bucket" {
   kms_deletion_window_days = var.data_bucket.kms_deletion_window_days
   lifecycle_days           = var.data_bucket.lifecycle_days
   access_logging           = { enabled = var.data_bucket.access_logging }
+  prevent_destroy          = var.prevent_destroy
+}
+
+# raw/pos/, the source of every number, replicated to an Object Lock vault of its own (no delete
+# markers): a file deleted or overwritten by mistake in the data bucket keeps its copy.
+module "pos_vault" {
+  source = "../pos_vault"
+  count  = var.pos_vault.enabled ? 1 : 0
+
+  name_prefix = local.name_prefix
+  tags        = local.tags
+  source_bucket = {
+    name              = module.data_bucket.bucket_name
+    arn               = module.data_bucket.bucket_arn
+    kms_key_arn       = module.data_bucket.kms_key_arn
+    versioning_status = module.data_bucket.versioning_status
+  }
+  prefix                   = module.data_bucket.prefixes.pos
+  retention_days           = var.pos_vault.retention_days
+  object_lock              = var.pos_vault.object_lock
+  create_replication       = var.pos_vault.create_replication
+  enforce_tls              = var.data_bucket.enforce_tls
+  force_destroy            = var.pos_vault.force_destroy
+  kms_deletion_window_days = var.data_bucket.kms_deletion_window_days
+  prevent_destroy          = var.prevent_destroy
 }
 
 module "metric_tables" {
@@ -73,6 +98,7 @@ module "metric_tables" {
   point_in_time_recovery   = var.metric_tables.point_in_time_recovery
   deletion_protection      = var.metric_tables.deletion_protection
   kms_deletion_window_days = var.data_bucket.kms_deletion_window_days
+  prevent_destroy          = var.prevent_destroy
 }
 
 module "pos_events" {

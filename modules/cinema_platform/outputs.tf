@@ -77,3 +77,13 @@ output "pos_queue_url" {
   description = "SQS queue of the POS prefix's S3 event notifications (the job drains it every run)."
   value       = module.pos_events.queue_url
 }
+
+output "pos_vault_bucket_name" {
+  description = "The Object Lock vault holding a copy of every raw/pos/ object version (null when pos_vault.enabled is false)."
+  value       = one(module.pos_vault[*].bucket_name)
+}
+
+output "pos_dead_letter_queue_arn" {
+  description = "ARN of the POS events' dead-letter queue (aws sqs start-message-move-task --source-arn <this> moves its messages back)."
+  value       = module.pos_events.dead_letter_queue_arn
+}

@@ -37,15 +37,17 @@ variable "region" {
 }
 
 variable "glue_job" {
-  description = "Glue job sizing and schedule, passed to modules/glue_job (its defaults and validations apply): worker_type, number_of_workers, execution_class (FLEX|STANDARD), schedule (Glue cron), schedule_enabled, timeout_minutes, max_retries."
+  description = "Glue job sizing and schedule, passed to modules/glue_job (its defaults and validations apply): worker_type, number_of_workers, execution_class (FLEX|STANDARD), schedule (Glue cron), schedule_enabled, timeout_minutes, max_retries, reconcile_schedule / reconcile_enabled (the weekly run with --reconcile true; default Sunday 03:30 UTC)."
   type = object({
-    worker_type       = optional(string)
-    number_of_workers = optional(number)
-    execution_class   = optional(string)
-    schedule          = optional(string)
-    schedule_enabled  = optional(bool)
-    timeout_minutes   = optional(number)
-    max_retries       = optional(number)
+    worker_type        = optional(string)
+    number_of_workers  = optional(number)
+    execution_class    = optional(string)
+    schedule           = optional(string)
+    schedule_enabled   = optional(bool)
+    timeout_minutes    = optional(number)
+    max_retries        = optional(number)
+    reconcile_schedule = optional(string)
+    reconcile_enabled  = optional(bool)
   })
   default = {}
 }
@@ -206,17 +208,20 @@ variable "observability" {
     log_data_event_reads: record reads too, not only writes. trail_retention_days: days log files are kept.
     log_retention_days: retention of the analytics log groups (the connector Lambda).
     alarms_enabled / dashboard_enabled / job_stale_hours: operator alarms and the job-runs dashboard.
+    pos_queue_max_age_hours: alarm when the POS events queue's oldest message is older (default 4 h,
+      validated by modules/observability; keep it above the job's schedule interval).
     force_destroy: destroy the audit bucket with its log files (throw-away envs).
   EOT
   type = object({
-    cloudtrail_enabled   = optional(bool, false)
-    log_data_event_reads = optional(bool, true)
-    trail_retention_days = optional(number, 365)
-    log_retention_days   = optional(number, 30)
-    alarms_enabled       = optional(bool, true)
-    dashboard_enabled    = optional(bool, true)
-    job_stale_hours      = optional(number, 5)
-    force_destroy        = optional(bool, false)
+    cloudtrail_enabled      = optional(bool, false)
+    log_data_event_reads    = optional(bool, true)
+    trail_retention_days    = optional(number, 365)
+    log_retention_days      = optional(number, 30)
+    alarms_enabled          = optional(bool, true)
+    dashboard_enabled       = optional(bool, true)
+    job_stale_hours         = optional(number, 5)
+    pos_queue_max_age_hours = optional(number)
+    force_destroy           = optional(bool, false)
   })
   default = {}
   validation {
@@ -285,4 +290,30 @@ variable "pos_events" {
   })
   default  = {}
   nullable = false
+}
+
+variable "pos_vault" {
+  description = "The Object Lock vault of raw/pos/ (modules/pos_vault; its defaults and validations apply): enabled (S3 replication of raw/pos/ to the vault, delete markers not replicated; default true), retention_days (GOVERNANCE default retention of each replica, module default 90), object_lock and create_replication (false only where the S3 API lacks Object Lock or reads the replication rule back wrong: the emulator, docs/EMULATOR_GAPS.md), force_destroy (throwaway environments only)."
+  type = object({
+    enabled            = optional(bool, true)
+    retention_days     = optional(number)
+    object_lock        = optional(bool)
+    create_replication = optional(bool)
+    force_destroy      = optional(bool)
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "prevent_destroy" {
+  description = "Protect every stateful resource (the data, access-log, audit and vault buckets, every KMS key, every DynamoDB table) with lifecycle prevent_destroy: `terraform destroy`, or a change that would replace one of them, fails naming each (\"Instance cannot be destroyed\"). Keep true (staging, prod). false only in a throwaway environment's tfvars (dev, local): the documented way to tear one down (SECURITY.md)."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    # prod's data outlives any one plan: taking its protection off is a reviewed code change here.
+    condition     = var.prevent_destroy || var.environment != "prod"
+    error_message = "prevent_destroy = false is refused for prod: its buckets, keys and tables stay protected (SECURITY.md, \"What a destroy does\")."
+  }
 }

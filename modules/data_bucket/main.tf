@@ -131,7 +131,30 @@ data "aws_iam_policy_document" "kms" {
   }
 }
 
+# prevent_destroy takes no variable, so each stateful resource is declared twice: the protected
+# one (the default; a destroy or a replacement fails with "Instance cannot be destroyed") and an
+# unprotected twin for throwaway environments (var.prevent_destroy = false). Exactly one of the
+# two exists; everything refers to it through a local, except a bucket's own configuration
+# resources (ownership, public access block, versioning, encryption, policy, lifecycle, logging),
+# whose `bucket` names both twins with the local's expression: scanners that follow references
+# (checkov's plan graph, the inventories' encryption rule) then see which bucket they configure.
 resource "aws_kms_key" "this" {
+  count = var.prevent_destroy ? 1 : 0
+
+  description             = "${var.name_prefix} data bucket, Glue, secrets, logs and alarms"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.kms.json
+  tags                    = merge(var.tags, { Name = "${var.name_prefix}-data" })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_key" "this_unprotected" {
+  count = var.prevent_destroy ? 0 : 1
+
   description             = "${var.name_prefix} data bucket, Glue, secrets, logs and alarms"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
@@ -139,29 +162,65 @@ resource "aws_kms_key" "this" {
   tags                    = merge(var.tags, { Name = "${var.name_prefix}-data" })
 }
 
+# State written before the twins (one key, one bucket) moves to the protected address: an
+# existing environment upgrades without a replacement.
+moved {
+  from = aws_kms_key.this
+  to   = aws_kms_key.this[0]
+}
+
+locals {
+  key = one(concat(aws_kms_key.this, aws_kms_key.this_unprotected))
+}
+
 resource "aws_kms_alias" "this" {
   name          = "alias/${var.name_prefix}-data"
-  target_key_id = aws_kms_key.this.key_id
+  target_key_id = local.key.key_id
 }
 
 # ------------------------------------------------------------------------------ data bucket
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV2_AWS_62:nothing consumes bucket events: the job and the crawlers run on schedules
-  #checkov:skip=CKV_AWS_144:one region by design: raw data is re-delivered by the sources, curated data is recomputed; versioning and backups/ cover mistakes
+  #checkov:skip=CKV2_AWS_62:the POS prefix's events are configured by modules/pos_events (aws_s3_bucket_notification)
+  #checkov:skip=CKV_AWS_144:one region by design: raw/pos/ is replicated to the Object Lock vault of modules/pos_vault (same region), curated data is recomputed
+  count = var.prevent_destroy ? 1 : 0
+
+  bucket        = local.bucket_name
+  force_destroy = var.force_destroy
+  tags          = merge(var.tags, { Name = local.bucket_name })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket" "this_unprotected" {
+  #checkov:skip=CKV2_AWS_62:the POS prefix's events are configured by modules/pos_events (aws_s3_bucket_notification)
+  #checkov:skip=CKV_AWS_144:one region by design: raw/pos/ is replicated to the Object Lock vault of modules/pos_vault (same region), curated data is recomputed
+  count = var.prevent_destroy ? 0 : 1
+
   bucket        = local.bucket_name
   force_destroy = var.force_destroy
   tags          = merge(var.tags, { Name = local.bucket_name })
 }
 
+moved {
+  from = aws_s3_bucket.this
+  to   = aws_s3_bucket.this[0]
+}
+
+locals {
+  bucket = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected))
+}
+
 resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = aws_s3_bucket.this.id
+  bucket = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
-  bucket                  = aws_s3_bucket.this.id
+  bucket                  = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -169,18 +228,18 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_versioning" "this" {
-  bucket = aws_s3_bucket.this.id
+  bucket = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
   versioning_configuration {
     status = "Enabled"
   }
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
+  bucket = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      kms_master_key_id = local.key.arn
     }
     bucket_key_enabled = true
   }
@@ -197,7 +256,7 @@ data "aws_iam_policy_document" "bucket" {
       identifiers = ["*"]
     }
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    resources = [local.bucket.arn, "${local.bucket.arn}/*"]
     condition {
       test     = "Bool"
       variable = "aws:SecureTransport"
@@ -208,15 +267,14 @@ data "aws_iam_policy_document" "bucket" {
 
 resource "aws_s3_bucket_policy" "this" {
   count  = var.enforce_tls ? 1 : 0
-  bucket = aws_s3_bucket.this.id
+  bucket = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
   policy = data.aws_iam_policy_document.bucket[0].json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
+  bucket = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
   dynamic "rule" {
     for_each = local.expiring_prefixes
     content {
@@ -266,19 +324,38 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 # A separate bucket: AWS recommends against logging a bucket into itself (every log write
 # would be logged again), and server access log delivery supports only SSE-S3 default
 # encryption on its target, which the KMS-encrypted data bucket is not.
+# The access logs say who read and wrote the data: protected like the data itself.
 resource "aws_s3_bucket" "logs" {
   #checkov:skip=CKV2_AWS_62:nothing consumes bucket events: the job and the crawlers run on schedules
   #checkov:skip=CKV_AWS_144:access logs are diagnostics, kept in the bucket's region
   #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 (AES256) on the target bucket
-  count         = var.access_logging.enabled ? 1 : 0
+  count         = var.access_logging.enabled && var.prevent_destroy ? 1 : 0
+  bucket        = local.log_bucket
+  force_destroy = var.force_destroy
+  tags          = merge(var.tags, { Name = local.log_bucket })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket" "logs_unprotected" {
+  #checkov:skip=CKV2_AWS_62:nothing consumes bucket events: the job and the crawlers run on schedules
+  #checkov:skip=CKV_AWS_144:access logs are diagnostics, kept in the bucket's region
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 (AES256) on the target bucket
+  count         = var.access_logging.enabled && !var.prevent_destroy ? 1 : 0
   bucket        = local.log_bucket
   force_destroy = var.force_destroy
   tags          = merge(var.tags, { Name = local.log_bucket })
 }
 
+locals {
+  logs = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)) # null when logging is off
+}
+
 resource "aws_s3_bucket_ownership_controls" "logs" {
   count  = var.access_logging.enabled ? 1 : 0
-  bucket = aws_s3_bucket.logs[0].id
+  bucket = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
@@ -286,7 +363,7 @@ resource "aws_s3_bucket_ownership_controls" "logs" {
 
 resource "aws_s3_bucket_public_access_block" "logs" {
   count                   = var.access_logging.enabled ? 1 : 0
-  bucket                  = aws_s3_bucket.logs[0].id
+  bucket                  = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -295,7 +372,7 @@ resource "aws_s3_bucket_public_access_block" "logs" {
 
 resource "aws_s3_bucket_versioning" "logs" {
   count  = var.access_logging.enabled ? 1 : 0
-  bucket = aws_s3_bucket.logs[0].id
+  bucket = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   versioning_configuration {
     status = "Enabled"
   }
@@ -304,7 +381,7 @@ resource "aws_s3_bucket_versioning" "logs" {
 resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
   #checkov:skip=CKV_CM_2:S3 server access log delivery supports only SSE-S3 (AES256) on the target bucket
   count  = var.access_logging.enabled ? 1 : 0
-  bucket = aws_s3_bucket.logs[0].id
+  bucket = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm = "AES256"
@@ -325,7 +402,7 @@ data "aws_iam_policy_document" "logs" {
         identifiers = ["*"]
       }
       actions   = ["s3:*"]
-      resources = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
+      resources = [local.logs.arn, "${local.logs.arn}/*"]
       condition {
         test     = "Bool"
         variable = "aws:SecureTransport"
@@ -341,11 +418,11 @@ data "aws_iam_policy_document" "logs" {
       identifiers = ["logging.s3.amazonaws.com"]
     }
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.logs[0].arn}/${local.access_log_prefix}*"]
+    resources = ["${local.logs.arn}/${local.access_log_prefix}*"]
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = [aws_s3_bucket.this.arn]
+      values   = [local.bucket.arn]
     }
     condition {
       test     = "StringEquals"
@@ -357,7 +434,7 @@ data "aws_iam_policy_document" "logs" {
 
 resource "aws_s3_bucket_policy" "logs" {
   count  = var.access_logging.enabled ? 1 : 0
-  bucket = aws_s3_bucket.logs[0].id
+  bucket = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   policy = data.aws_iam_policy_document.logs[0].json
 
   depends_on = [aws_s3_bucket_public_access_block.logs]
@@ -365,8 +442,7 @@ resource "aws_s3_bucket_policy" "logs" {
 
 resource "aws_s3_bucket_lifecycle_configuration" "logs" {
   count  = var.access_logging.enabled ? 1 : 0
-  bucket = aws_s3_bucket.logs[0].id
-
+  bucket = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   rule {
     id     = "expire-access-logs"
     status = "Enabled"
@@ -387,8 +463,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "logs" {
 
 resource "aws_s3_bucket_logging" "this" {
   count         = var.access_logging.enabled ? 1 : 0
-  bucket        = aws_s3_bucket.this.id
-  target_bucket = aws_s3_bucket.logs[0].id
+  bucket        = one(concat(aws_s3_bucket.this, aws_s3_bucket.this_unprotected)).id
+  target_bucket = one(concat(aws_s3_bucket.logs, aws_s3_bucket.logs_unprotected)).id
   target_prefix = local.access_log_prefix
 
   depends_on = [aws_s3_bucket_policy.logs]

@@ -94,3 +94,10 @@ variable "enforce_tls" {
   default     = true
   nullable    = false # null from the composition means "the default"
 }
+
+variable "prevent_destroy" {
+  description = "Protect the data bucket, its KMS key and the access-log bucket with lifecycle prevent_destroy: a destroy or a replacement then fails with \"Instance cannot be destroyed\". False only for a throwaway environment (its documented teardown, SECURITY.md); an existing deployment's state moves to the protected addresses (moved blocks)."
+  type        = bool
+  default     = true
+  nullable    = false # null from the composition means "the default"
+}

@@ -355,6 +355,26 @@ resource "aws_glue_trigger" "schedule" {
   tags = var.tags
 }
 
+# Weekly reconcile: a run that lists the whole POS prefix (key, ETag, size) instead of trusting
+# the queue alone, so an object whose event was lost (expired, moved to the dead-letter queue and
+# never redriven, or never sent) is read within a week (scripts/glue/glue_job.py: reconcile).
+resource "aws_glue_trigger" "reconcile" {
+  count = var.job.reconcile_enabled ? 1 : 0
+
+  name              = "${local.job_name}-reconcile"
+  description       = "Runs ${local.job_name} with --reconcile true on ${var.job.reconcile_schedule}: lists raw/pos/ to catch objects whose event was lost"
+  type              = "SCHEDULED"
+  schedule          = var.job.reconcile_schedule
+  start_on_creation = var.job.start_on_creation
+
+  actions {
+    job_name  = aws_glue_job.this.name
+    arguments = { "--reconcile" = "true" }
+  }
+
+  tags = var.tags
+}
+
 # First run: the job reads the crawled ECR/CRM tables, which exist only after the JDBC crawler
 # has run once. This trigger starts the job when that crawler succeeds (the first crawl after
 # the secret's value is set, then each scheduled crawl), so a fresh environment works without

@@ -28,6 +28,11 @@ output "trigger_name" {
   value       = one(aws_glue_trigger.schedule[*].name)
 }
 
+output "reconcile_trigger_name" {
+  description = "Name of the weekly trigger that runs the job with --reconcile true (null when job.reconcile_enabled is false)."
+  value       = one(aws_glue_trigger.reconcile[*].name)
+}
+
 output "script_s3_uri" {
   description = "S3 URI of the uploaded entry script."
   value       = "${local.s3}${aws_s3_object.script.key}"

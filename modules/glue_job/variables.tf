@@ -101,16 +101,18 @@ variable "package_path" {
 }
 
 variable "job" {
-  description = "Job sizing and schedule: worker type, worker count, execution class (FLEX is cheaper for this non-urgent batch), Glue cron schedule with schedule_enabled (false = no trigger; an explicit null schedule would be replaced by the default), timeout and retries."
+  description = "Job sizing and schedule: worker type, worker count, execution class (FLEX is cheaper for this non-urgent batch), Glue cron schedule with schedule_enabled (false = no trigger; an explicit null schedule would be replaced by the default), timeout and retries; reconcile_schedule with reconcile_enabled: the weekly run with --reconcile true (lists raw/pos/ to catch objects whose queue event was lost), off the 2-hourly slots since the job runs one at a time."
   type = object({
-    worker_type       = optional(string, "G.1X")
-    number_of_workers = optional(number, 2)
-    execution_class   = optional(string, "FLEX")
-    schedule          = optional(string, "cron(0 */2 * * ? *)")
-    schedule_enabled  = optional(bool, true)
-    timeout_minutes   = optional(number, 30)
-    max_retries       = optional(number, 1)
-    start_on_creation = optional(bool, true)
+    worker_type        = optional(string, "G.1X")
+    number_of_workers  = optional(number, 2)
+    execution_class    = optional(string, "FLEX")
+    schedule           = optional(string, "cron(0 */2 * * ? *)")
+    schedule_enabled   = optional(bool, true)
+    timeout_minutes    = optional(number, 30)
+    max_retries        = optional(number, 1)
+    start_on_creation  = optional(bool, true)
+    reconcile_schedule = optional(string, "cron(30 3 ? * SUN *)")
+    reconcile_enabled  = optional(bool, true)
   })
   default  = {}
   nullable = false # null from the composition means "the default"
@@ -135,6 +137,10 @@ variable "job" {
     # Glue triggers accept cron() only (rate() is an EventBridge form Glue rejects).
     condition     = can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.job.schedule))
     error_message = "job.schedule must be a six-field Glue cron expression, e.g. cron(0 */2 * * ? *)."
+  }
+  validation {
+    condition     = can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.job.reconcile_schedule))
+    error_message = "job.reconcile_schedule must be a six-field Glue cron expression, e.g. cron(30 3 ? * SUN *) (weekly, Sunday 03:30 UTC)."
   }
   validation {
     condition     = var.job.timeout_minutes >= 1 && var.job.timeout_minutes <= 2880

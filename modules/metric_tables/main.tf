@@ -50,7 +50,26 @@ data "aws_iam_policy_document" "kms" {
   }
 }
 
+# prevent_destroy takes no variable, so the key and the tables are declared twice: protected (the
+# default: a destroy or a replacement fails with "Instance cannot be destroyed") and an unprotected
+# twin for throwaway environments (var.prevent_destroy = false). Exactly one of each exists.
 resource "aws_kms_key" "this" {
+  count = var.prevent_destroy ? 1 : 0
+
+  description             = "${var.name_prefix} DynamoDB metric tables"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.kms.json
+  tags                    = merge(var.tags, { Name = "${var.name_prefix}-metric-tables" })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_key" "this_unprotected" {
+  count = var.prevent_destroy ? 0 : 1
+
   description             = "${var.name_prefix} DynamoDB metric tables"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
@@ -58,13 +77,30 @@ resource "aws_kms_key" "this" {
   tags                    = merge(var.tags, { Name = "${var.name_prefix}-metric-tables" })
 }
 
+# State written before the twins moves to the protected addresses (no replacement on upgrade).
+moved {
+  from = aws_kms_key.this
+  to   = aws_kms_key.this[0]
+}
+
+moved {
+  from = aws_dynamodb_table.accepted_keys
+  to   = aws_dynamodb_table.accepted_keys[0]
+}
+
+locals {
+  key           = one(concat(aws_kms_key.this, aws_kms_key.this_unprotected))
+  tables        = merge(aws_dynamodb_table.this, aws_dynamodb_table.this_unprotected)
+  accepted_keys = one(concat(aws_dynamodb_table.accepted_keys, aws_dynamodb_table.accepted_keys_unprotected))
+}
+
 resource "aws_kms_alias" "this" {
   name          = "alias/${var.name_prefix}-metric-tables"
-  target_key_id = aws_kms_key.this.key_id
+  target_key_id = local.key.key_id
 }
 
 resource "aws_dynamodb_table" "this" {
-  for_each = var.tables
+  for_each = var.prevent_destroy ? var.tables : {}
 
   name                        = "${var.name_prefix}-${each.key}"
   billing_mode                = "PAY_PER_REQUEST"
@@ -88,7 +124,42 @@ resource "aws_dynamodb_table" "this" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
+    kms_key_arn = local.key.arn
+  }
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}", MetricTable = each.key })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_dynamodb_table" "this_unprotected" {
+  for_each = var.prevent_destroy ? {} : var.tables
+
+  name                        = "${var.name_prefix}-${each.key}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = each.value.hash_key
+  range_key                   = each.value.range_key
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = each.value.hash_key
+    type = "S"
+  }
+
+  attribute {
+    name = each.value.range_key
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.key.arn
   }
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}", MetricTable = each.key })
@@ -97,6 +168,8 @@ resource "aws_dynamodb_table" "this" {
 # The POS line keys the job has accepted (transaction_id, line_no): a line seen again, in a
 # re-sent file or a later one, is a duplicate. Same key, PITR and protection as the metric tables.
 resource "aws_dynamodb_table" "accepted_keys" {
+  count = var.prevent_destroy ? 1 : 0
+
   name                        = "${var.name_prefix}-accepted-keys"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "transaction_id"
@@ -119,7 +192,42 @@ resource "aws_dynamodb_table" "accepted_keys" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
+    kms_key_arn = local.key.arn
+  }
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-accepted-keys" })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_dynamodb_table" "accepted_keys_unprotected" {
+  count = var.prevent_destroy ? 0 : 1
+
+  name                        = "${var.name_prefix}-accepted-keys"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "transaction_id"
+  range_key                   = "line_no"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "transaction_id"
+    type = "S"
+  }
+
+  attribute {
+    name = "line_no"
+    type = "N"
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.key.arn
   }
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-accepted-keys" })

@@ -59,3 +59,10 @@ variable "kms_deletion_window_days" {
     error_message = "kms_deletion_window_days must be between 7 and 30."
   }
 }
+
+variable "prevent_destroy" {
+  description = "Protect the tables (metric tables and accepted keys) and their KMS key with lifecycle prevent_destroy: a destroy or a replacement then fails with \"Instance cannot be destroyed\" (deletion_protection guards the tables against other clients too). False only for a throwaway environment (SECURITY.md); an existing deployment's state moves to the protected addresses (moved blocks)."
+  type        = bool
+  default     = true
+  nullable    = false # null from the composition means "the default"
+}

@@ -2,7 +2,8 @@
 #  - a CloudTrail trail (management events + data events of the data bucket and the five metric
 #    tables), log file validation on, delivered KMS-encrypted to a dedicated audit bucket;
 #  - the operator's alarms (job failed, job stale, DynamoDB throttled writes, Athena queries
-#    cancelled by the bytes-scanned cutoff) to the platform's SNS topic;
+#    cancelled by the bytes-scanned cutoff, POS events in the dead-letter queue or waiting too
+#    long) to the platform's SNS topic;
 #  - a CloudWatch dashboard of job runs.
 #
 # Why a dedicated audit bucket rather than the data bucket's logs/ prefix: (1) the trail records
@@ -26,9 +27,9 @@ locals {
   trail_name    = "${var.name_prefix}-audit"
   # Built from the name (not the resource) so the bucket and key policies can name the trail
   # before it exists: CloudTrail checks both when the trail is created.
-  trail_arn    = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
-  audit_bucket = "${var.name_prefix}-audit-${local.account_id}"
-  trail_prefix = "cloudtrail"
+  trail_arn         = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
+  audit_bucket_name = "${var.name_prefix}-audit-${local.account_id}"
+  trail_prefix      = "cloudtrail"
 
   table_names = { for k, arn in var.dynamodb_table_arns : k => element(split("/", arn), 1) }
 }
@@ -113,8 +114,26 @@ data "aws_iam_policy_document" "audit_key" {
   }
 }
 
+# prevent_destroy takes no variable, so the audit key and bucket are declared twice: protected
+# (the default: a destroy or a replacement fails with "Instance cannot be destroyed") and an
+# unprotected twin for throwaway environments (var.prevent_destroy = false). A bucket's own
+# configuration resources name both twins in `bucket` (see modules/data_bucket: scanners follow it).
 resource "aws_kms_key" "audit" {
-  count = local.trail_enabled ? 1 : 0
+  count = local.trail_enabled && var.prevent_destroy ? 1 : 0
+
+  description             = "${var.name_prefix} CloudTrail audit logs"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.audit_key[0].json
+  tags                    = merge(var.tags, { Name = "${var.name_prefix}-audit" })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_key" "audit_unprotected" {
+  count = local.trail_enabled && !var.prevent_destroy ? 1 : 0
 
   description             = "${var.name_prefix} CloudTrail audit logs"
   enable_key_rotation     = true
@@ -123,11 +142,17 @@ resource "aws_kms_key" "audit" {
   tags                    = merge(var.tags, { Name = "${var.name_prefix}-audit" })
 }
 
+locals {
+  # null when the trail is off
+  audit_key    = one(concat(aws_kms_key.audit, aws_kms_key.audit_unprotected))
+  audit_bucket = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected))
+}
+
 resource "aws_kms_alias" "audit" {
   count = local.trail_enabled ? 1 : 0
 
   name          = "alias/${var.name_prefix}-audit"
-  target_key_id = aws_kms_key.audit[0].key_id
+  target_key_id = local.audit_key.key_id
 }
 
 # ------------------------------------------------------------------------------ audit bucket
@@ -135,16 +160,31 @@ resource "aws_s3_bucket" "audit" {
   #checkov:skip=CKV2_AWS_62:nothing consumes audit-bucket events; CloudTrail only writes there
   #checkov:skip=CKV_AWS_144:the trail is multi-region already; a replica of the audit log adds cost, not coverage
   #checkov:skip=CKV_AWS_18:access logging of the audit bucket would log CloudTrail's own writes; reads are in the trail's data events
-  count = local.trail_enabled ? 1 : 0
+  count = local.trail_enabled && var.prevent_destroy ? 1 : 0
 
-  bucket        = local.audit_bucket
+  bucket        = local.audit_bucket_name
   force_destroy = var.cloudtrail.force_destroy
-  tags          = merge(var.tags, { Name = local.audit_bucket })
+  tags          = merge(var.tags, { Name = local.audit_bucket_name })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket" "audit_unprotected" {
+  #checkov:skip=CKV2_AWS_62:nothing consumes audit-bucket events; CloudTrail only writes there
+  #checkov:skip=CKV_AWS_144:the trail is multi-region already; a replica of the audit log adds cost, not coverage
+  #checkov:skip=CKV_AWS_18:access logging of the audit bucket would log CloudTrail's own writes; reads are in the trail's data events
+  count = local.trail_enabled && !var.prevent_destroy ? 1 : 0
+
+  bucket        = local.audit_bucket_name
+  force_destroy = var.cloudtrail.force_destroy
+  tags          = merge(var.tags, { Name = local.audit_bucket_name })
 }
 
 resource "aws_s3_bucket_ownership_controls" "audit" {
   count  = local.trail_enabled ? 1 : 0
-  bucket = aws_s3_bucket.audit[0].id
+  bucket = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected)).id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
@@ -152,7 +192,7 @@ resource "aws_s3_bucket_ownership_controls" "audit" {
 
 resource "aws_s3_bucket_public_access_block" "audit" {
   count                   = local.trail_enabled ? 1 : 0
-  bucket                  = aws_s3_bucket.audit[0].id
+  bucket                  = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected)).id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -161,7 +201,7 @@ resource "aws_s3_bucket_public_access_block" "audit" {
 
 resource "aws_s3_bucket_versioning" "audit" {
   count  = local.trail_enabled ? 1 : 0
-  bucket = aws_s3_bucket.audit[0].id
+  bucket = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected)).id
   versioning_configuration {
     status = "Enabled"
   }
@@ -169,11 +209,11 @@ resource "aws_s3_bucket_versioning" "audit" {
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "audit" {
   count  = local.trail_enabled ? 1 : 0
-  bucket = aws_s3_bucket.audit[0].id
+  bucket = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected)).id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.audit[0].arn
+      kms_master_key_id = local.audit_key.arn
     }
     bucket_key_enabled = true
   }
@@ -181,8 +221,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "audit" {
 
 resource "aws_s3_bucket_lifecycle_configuration" "audit" {
   count  = local.trail_enabled ? 1 : 0
-  bucket = aws_s3_bucket.audit[0].id
-
+  bucket = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected)).id
   rule {
     id     = "expire-audit-logs"
     status = "Enabled"
@@ -225,7 +264,7 @@ data "aws_iam_policy_document" "audit_bucket" {
       identifiers = ["*"]
     }
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.audit[0].arn, "${aws_s3_bucket.audit[0].arn}/*"]
+    resources = [local.audit_bucket.arn, "${local.audit_bucket.arn}/*"]
     condition {
       test     = "Bool"
       variable = "aws:SecureTransport"
@@ -240,7 +279,7 @@ data "aws_iam_policy_document" "audit_bucket" {
       identifiers = ["cloudtrail.amazonaws.com"]
     }
     actions   = ["s3:GetBucketAcl"]
-    resources = [aws_s3_bucket.audit[0].arn]
+    resources = [local.audit_bucket.arn]
     condition {
       test     = "StringEquals"
       variable = "aws:SourceArn"
@@ -255,7 +294,7 @@ data "aws_iam_policy_document" "audit_bucket" {
       identifiers = ["cloudtrail.amazonaws.com"]
     }
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.audit[0].arn}/${local.trail_prefix}/AWSLogs/${local.account_id}/*"]
+    resources = ["${local.audit_bucket.arn}/${local.trail_prefix}/AWSLogs/${local.account_id}/*"]
     condition {
       test     = "StringEquals"
       variable = "s3:x-amz-acl"
@@ -271,7 +310,7 @@ data "aws_iam_policy_document" "audit_bucket" {
 
 resource "aws_s3_bucket_policy" "audit" {
   count  = local.trail_enabled ? 1 : 0
-  bucket = aws_s3_bucket.audit[0].id
+  bucket = one(concat(aws_s3_bucket.audit, aws_s3_bucket.audit_unprotected)).id
   policy = data.aws_iam_policy_document.audit_bucket[0].json
 
   depends_on = [aws_s3_bucket_public_access_block.audit]
@@ -284,9 +323,9 @@ resource "aws_cloudtrail" "this" {
   count = local.trail_enabled ? 1 : 0
 
   name                          = local.trail_name
-  s3_bucket_name                = aws_s3_bucket.audit[0].id
+  s3_bucket_name                = local.audit_bucket.id
   s3_key_prefix                 = local.trail_prefix
-  kms_key_id                    = aws_kms_key.audit[0].arn
+  kms_key_id                    = local.audit_key.arn
   enable_log_file_validation    = true
   include_global_service_events = true
   is_multi_region_trail         = var.cloudtrail.multi_region
@@ -478,6 +517,51 @@ resource "aws_cloudwatch_metric_alarm" "athena_cutoff" {
   tags = var.tags
 }
 
+# The POS events queue (modules/pos_events). A message in its dead-letter queue is an object event
+# the job received max_receive_count times without a run that finished: that object is not counted
+# until the message is moved back (README: "Redrive the POS dead-letter queue"). SQS publishes
+# these metrics every 5 minutes while a queue is active; an idle queue sends none (not breaching).
+resource "aws_cloudwatch_metric_alarm" "pos_dead_letters" {
+  count = var.alarms.enabled && var.pos_queue != null ? 1 : 0
+
+  alarm_name          = "${var.pos_queue.dead_letter_queue_name}-not-empty"
+  alarm_description   = "POS object events reached the dead-letter queue ${var.pos_queue.dead_letter_queue_name}: their files are not counted. Fix the job (its failed runs), then move them back: aws sqs start-message-move-task --source-arn <dead-letter queue ARN> (README: Redrive the POS dead-letter queue)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.pos_queue.dead_letter_queue_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.sns_topic_arn]
+  ok_actions          = [var.sns_topic_arn]
+  tags                = var.tags
+}
+
+# Every run drains the queue, so an event older than a few schedule slots means runs are not
+# draining it (no run, failed runs, or a job without --pos_queue_url); events expire after the
+# queue's retention (14 days), and then only a --reconcile run finds their files.
+resource "aws_cloudwatch_metric_alarm" "pos_queue_age" {
+  count = var.alarms.enabled && var.pos_queue != null ? 1 : 0
+
+  alarm_name          = "${var.pos_queue.name}-oldest-over-${var.alarms.pos_queue_max_age_hours}h"
+  alarm_description   = "The oldest POS object event in ${var.pos_queue.name} waits for more than ${var.alarms.pos_queue_max_age_hours} hours: runs are not draining the queue. Check the job's last runs (job failed / not run alarms)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.pos_queue.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarms.pos_queue_max_age_hours * 3600
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.sns_topic_arn]
+  ok_actions          = [var.sns_topic_arn]
+  tags                = var.tags
+}
+
 # ------------------------------------------------------------------------------ dashboard
 locals {
   alarm_arns = compact(concat(
@@ -485,6 +569,8 @@ locals {
     aws_cloudwatch_metric_alarm.job_stale[*].arn,
     aws_cloudwatch_metric_alarm.dynamodb_write_throttles[*].arn,
     aws_cloudwatch_metric_alarm.athena_cutoff[*].arn,
+    aws_cloudwatch_metric_alarm.pos_dead_letters[*].arn,
+    aws_cloudwatch_metric_alarm.pos_queue_age[*].arn,
   ))
 
   glue_dim_list = ["JobName", var.glue_job_name, "JobRunId", "ALL", "Type", "count"]

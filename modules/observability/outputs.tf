@@ -5,12 +5,12 @@ output "trail_arn" {
 
 output "audit_bucket_name" {
   description = "Bucket holding the CloudTrail log files under cloudtrail/ (null when the trail is off)."
-  value       = local.trail_enabled ? aws_s3_bucket.audit[0].id : null
+  value       = local.trail_enabled ? local.audit_bucket.id : null
 }
 
 output "audit_kms_key_arn" {
   description = "ARN of the KMS key encrypting the trail's log files (null when the trail is off)."
-  value       = local.trail_enabled ? aws_kms_key.audit[0].arn : null
+  value       = local.trail_enabled ? local.audit_key.arn : null
 }
 
 output "alarm_arns" {
@@ -21,6 +21,8 @@ output "alarm_arns" {
       job_stale                = one(aws_cloudwatch_metric_alarm.job_stale[*].arn)
       dynamodb_write_throttles = one(aws_cloudwatch_metric_alarm.dynamodb_write_throttles[*].arn)
       athena_cutoff            = one(aws_cloudwatch_metric_alarm.athena_cutoff[*].arn)
+      pos_dead_letters         = one(aws_cloudwatch_metric_alarm.pos_dead_letters[*].arn)
+      pos_queue_age            = one(aws_cloudwatch_metric_alarm.pos_queue_age[*].arn)
     } : k => a if a != null
   }
 }

@@ -78,12 +78,14 @@ variable "alarms" {
     job_stale_hours: alarm when the Glue job reported no run for this many hours (the schedule is every 2 h, so 5 h = two missed runs).
     dynamodb_throttle_threshold: throttled write requests over all metric tables in 5 minutes that raise the alarm.
     athena_cancelled_threshold: failed or cancelled Athena queries (bytes-scanned cutoff hits included) in one hour that raise the alarm.
+    pos_queue_max_age_hours: alarm when the oldest message of the POS events queue (pos_queue) is older than this (every run drains the queue; default 4 h = two 2-hourly slots; keep it above the job's schedule interval).
   EOT
   type = object({
     enabled                     = optional(bool, true)
     job_stale_hours             = optional(number, 5)
     dynamodb_throttle_threshold = optional(number, 1)
     athena_cancelled_threshold  = optional(number, 1)
+    pos_queue_max_age_hours     = optional(number, 4)
   })
   default = {}
   validation {
@@ -94,6 +96,33 @@ variable "alarms" {
     condition     = var.alarms.dynamodb_throttle_threshold >= 1 && var.alarms.athena_cancelled_threshold >= 1
     error_message = "alarms thresholds must be >= 1."
   }
+  validation {
+    # SQS keeps a message at most 14 days (336 h): a higher threshold could never fire.
+    condition     = var.alarms.pos_queue_max_age_hours >= 1 && var.alarms.pos_queue_max_age_hours <= 336 && floor(var.alarms.pos_queue_max_age_hours) == var.alarms.pos_queue_max_age_hours
+    error_message = "alarms.pos_queue_max_age_hours must be a whole number of hours between 1 and 336 (the queue keeps a message at most 14 days)."
+  }
+}
+
+variable "pos_queue" {
+  description = "The POS events queue and its dead-letter queue by name (modules/pos_events queue_name, dead_letter_queue_name): alarms on the dead-letter queue's depth (> 0) and on the age of the queue's oldest message (alarms.pos_queue_max_age_hours). Null: no queue alarms."
+  type = object({
+    name                   = string
+    dead_letter_queue_name = string
+  })
+  default = null
+
+  validation {
+    # can() also absorbs the attribute of a null object: null passes through the first operand
+    condition     = var.pos_queue == null || (can(regex("^[A-Za-z0-9_-]{1,80}$", var.pos_queue.name)) && can(regex("^[A-Za-z0-9_-]{1,80}$", var.pos_queue.dead_letter_queue_name)))
+    error_message = "pos_queue.name and pos_queue.dead_letter_queue_name must be SQS queue names (1-80 letters, digits, hyphens, underscores)."
+  }
+}
+
+variable "prevent_destroy" {
+  description = "Protect the CloudTrail audit bucket and its KMS key with lifecycle prevent_destroy: a destroy or a replacement then fails with \"Instance cannot be destroyed\". False only for a throwaway environment (SECURITY.md)."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "dashboard_enabled" {

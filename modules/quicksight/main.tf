@@ -212,9 +212,22 @@ data "aws_iam_policy_document" "service_role" {
     resources = ["arn:${local.partition}:s3:::${var.bucket_name}/${var.results_prefix}*"]
   }
 
+  # Listing names keys: only under the prefixes this role reads (a request without a prefix, or
+  # with another one, is denied). GetBucketLocation takes no s3:prefix, so it has its own statement.
   statement {
     sid       = "ListOwnPrefixes"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucket"]
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${local.partition}:s3:::${var.bucket_name}"]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = flatten([for p in distinct(concat(var.read_prefixes, [var.results_prefix])) : [p, "${p}*"]])
+    }
+  }
+
+  statement {
+    sid       = "BucketLocation"
+    actions   = ["s3:GetBucketLocation"]
     resources = ["arn:${local.partition}:s3:::${var.bucket_name}"]
   }
 

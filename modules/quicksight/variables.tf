@@ -123,13 +123,24 @@ variable "kms_key_arn" {
 }
 
 variable "read_prefixes" {
-  description = "Key prefixes QuickSight (through Athena) reads: the curated metrics. Used for the service role policy."
+  description = "Key prefixes QuickSight (through Athena) reads: the curated metrics. Used for the service role policy (s3:GetObject, and s3:ListBucket limited to these prefixes and results_prefix)."
   type        = list(string)
   default     = ["curated/metrics/"]
+
+  validation {
+    # "" or "*" would let the role list the whole bucket
+    condition     = length(var.read_prefixes) > 0 && alltrue([for p in var.read_prefixes : length(p) > 1 && endswith(p, "/") && !startswith(p, "/") && !strcontains(p, "*")])
+    error_message = "read_prefixes must be non-empty key prefixes ending with \"/\" (no wildcard): the role lists only under them."
+  }
 }
 
 variable "results_prefix" {
   description = "Key prefix of the workgroup's query results (module.data_bucket.prefixes.athena_results); used for the service role policy."
   type        = string
   default     = "athena-results/"
+
+  validation {
+    condition     = length(var.results_prefix) > 1 && endswith(var.results_prefix, "/") && !startswith(var.results_prefix, "/") && !strcontains(var.results_prefix, "*")
+    error_message = "results_prefix must be a non-empty key prefix ending with \"/\" (no wildcard): the role lists only under it."
+  }
 }

@@ -63,6 +63,11 @@ resource "aws_kms_key" "state" {
   deletion_window_in_days = 30
   policy                  = data.aws_iam_policy_document.kms.json
   tags                    = local.tags
+
+  # Every environment's state is encrypted with it: like the bucket, never destroyed by Terraform.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "state" {

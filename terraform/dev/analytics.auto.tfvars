@@ -22,5 +22,7 @@ observability = {
   alarms_enabled     = true
   dashboard_enabled  = true
   job_stale_hours    = 5
-  force_destroy      = true
+  # every run drains the POS queue and dev runs every 6 hours: alarm past one missed run
+  pos_queue_max_age_hours = 8
+  force_destroy           = true
 }

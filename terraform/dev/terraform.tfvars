@@ -57,3 +57,14 @@ network = {
   interface_endpoints  = []
   egress_via_nat       = true
 }
+
+# dev is throwaway: prevent_destroy = false is the documented way to tear an environment down
+# (SECURITY.md, "Tear down a throwaway environment": plan and apply with it, then
+# make destroy ENV=dev CONFIRM=dev). staging and prod keep the default, true (prod cannot opt out).
+prevent_destroy = false
+
+# The raw/pos/ vault (modules/pos_vault): a week of Object Lock is enough to try a recovery.
+pos_vault = {
+  retention_days = 7
+  force_destroy  = true
+}

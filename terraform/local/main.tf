@@ -22,4 +22,6 @@ module "platform" {
   observability              = var.observability
   network                    = var.network
   pos_events                 = var.pos_events
+  pos_vault                  = var.pos_vault
+  prevent_destroy            = var.prevent_destroy
 }

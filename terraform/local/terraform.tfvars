@@ -50,3 +50,16 @@ network = {
 # moto never reads a queue's RedriveAllowPolicy back: the provider waits for it forever
 # (docs/EMULATOR_GAPS.md). AWS environments keep the default (only the POS queue may use the DLQ).
 pos_events = { restrict_dead_letter_sources = false }
+
+# Throwaway (tests/terraform/test_apply_local.py applies and destroys it): prevent_destroy = false
+# is the documented way to tear an environment down (SECURITY.md, "Tear down a throwaway
+# environment"), so `make destroy ENV=local` and the tests' destroy remove everything.
+prevent_destroy = false
+
+# moto answers GetBucketReplication with its own filter (prefix "") and without the KMS source
+# selection, so the plan after apply would always differ (docs/EMULATOR_GAPS.md): the vault, its
+# key, Object Lock and the replication role are created here, the replication rule is not.
+pos_vault = {
+  create_replication = false
+  force_destroy      = true
+}

@@ -15,15 +15,20 @@ test_mutations.py, which prove each rule catches the break it is written for.
   subnet_route_to_s3             Glue refuses a job in a subnet with no S3 endpoint or NAT
   subnet_reaches_apis            without a NAT, the job hangs on every API call (Glue, Secrets
                                  Manager, CloudWatch, SQS) that no interface endpoint carries
+  quicksight_role_reads          QuickSight's queries fail without Athena, Glue, S3 and KMS rights;
+                                 with s3:ListBucket and no s3:prefix condition it lists every key
+  destroy_protection             (on a destroy plan) `terraform destroy` deletes a bucket, key or
+                                 table, and with it the data, unless prevent_destroy refuses it
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfharness import Summary
+from tfharness import Result, Summary
 
 from cinema_metrics.cost.model import no_nat_endpoints
 
@@ -324,6 +329,9 @@ def data_set_views_exist(summary: Summary) -> list[str]:
     return problems
 
 
+QUICKSIGHT_PREFIXES = ("athena-results/", "curated/")  # modules/data_bucket prefixes it reads
+
+
 def quicksight_role_reads(plan: dict[str, Any]) -> list[str]:
     """QuickSight on => a policy on its service role lets it run Athena in the workgroup, read the
     Glue tables, read and write the results prefix, read the curated prefix and decrypt with the
@@ -354,7 +362,24 @@ def quicksight_role_reads(plan: dict[str, Any]) -> list[str]:
         return False
 
     problems = []
+    # Listing names keys: only under the results and curated prefixes (what the role reads).
+    lists = [s for s in statements if "s3:ListBucket" in (s.get("actions") or [])]
+    for s in lists:
+        prefixes = [
+            str(v)
+            for c in s.get("condition") or []
+            if c.get("variable") == "s3:prefix" and c.get("test") in ("StringEquals", "StringLike")
+            for v in c.get("values") or []
+        ]
+        if not prefixes:
+            problems.append(
+                f"QuickSight service role statement {s.get('sid')} lists the whole bucket "
+                "(s3:ListBucket without an s3:prefix condition)"
+            )
+        elif outside := sorted(v for v in prefixes if not v.startswith(QUICKSIGHT_PREFIXES)):
+            problems.append(f"QuickSight service role lists outside its prefixes: {outside}")
     for action, part, what in (
+        ("s3:ListBucket", None, "list its prefixes"),
         ("athena:StartQueryExecution", ":workgroup/", "run Athena in the workgroup"),
         ("athena:GetQueryResults", ":workgroup/", "read query results"),
         ("glue:GetTable", ":table/", "read the catalog tables"),
@@ -365,4 +390,43 @@ def quicksight_role_reads(plan: dict[str, Any]) -> list[str]:
     ):
         if not allows(action, part):
             problems.append(f"QuickSight service role cannot {what} ({action} on *{part or ''}*)")
+    return problems
+
+
+# What holds the data: `terraform destroy` (or a replacement) of any of these loses it.
+PROTECTED_TYPES = ("aws_dynamodb_table", "aws_kms_key", "aws_s3_bucket")
+_REFUSED = re.compile(r"^Resource (\S+) has lifecycle\.prevent_destroy set")
+
+
+def destroy_refusals(output: str) -> tuple[set[str], list[str]]:
+    """From `terraform plan -destroy -json` output: the addresses refused with "Instance cannot be
+    destroyed", and every other error (a destroy plan that failed for another reason)."""
+    refused, others = set(), []
+    for line in output.splitlines():
+        try:
+            diagnostic = json.loads(line).get("diagnostic") or {}
+        except (ValueError, AttributeError):
+            continue
+        if diagnostic.get("severity") != "error":
+            continue
+        match = _REFUSED.match(str(diagnostic.get("detail") or ""))
+        if diagnostic.get("summary") == "Instance cannot be destroyed" and match:
+            refused.add(match.group(1))
+        else:
+            others.append(f"{diagnostic.get('summary')}: {str(diagnostic.get('detail'))[:300]}")
+    return refused, others
+
+
+def destroy_protection(summary: Summary, destroy: Result) -> list[str]:
+    """A destroy plan of the applied stack (tfharness.state_from_plan of `summary`'s plan) fails, and
+    refuses exactly the plan's buckets, KMS keys and DynamoDB tables: each is under prevent_destroy."""
+    expected = {a for a, rtype in summary.types.items() if rtype in PROTECTED_TYPES}
+    if not expected:
+        return [f"the plan creates no {', '.join(PROTECTED_TYPES)}: nothing to check"]
+    refused, others = destroy_refusals(destroy.output)
+    problems = [f"the destroy plan failed for another reason: {o}" for o in others]
+    if destroy.ok:
+        problems.append("terraform plan -destroy succeeded: nothing stops `terraform destroy`")
+    problems += [f"{a}: a destroy would delete it (no prevent_destroy)" for a in sorted(expected - refused)]
+    problems += [f"{a}: refused, but not a bucket, key or table" for a in sorted(refused - expected)]
     return problems

@@ -36,6 +36,7 @@ from tfharness import (
     StackRun,
     Terraform,
     ToolMissing,
+    after,
     base_env,
     check_tools,
     members,
@@ -44,6 +45,7 @@ from tfharness import (
     needs_endpoint,
     share,
     stage_tree,
+    state_from_plan,
     tree_digest,
 )
 
@@ -193,6 +195,25 @@ def stack_futures(
 
 
 @pytest.fixture(scope="session")
+def prod_destroy(
+    stack_futures: dict[str, Future[StackRun]], tree: Path, moto_endpoint: str, pool: ThreadPoolExecutor
+) -> Future[Result]:
+    """`terraform plan -destroy` of the prod root against the state its plan would leave
+    (tfharness.state_from_plan), queued as soon as the prod plan is done. It reuses the real prod
+    root's init (the broken copies adopt the same one)."""
+    prod = Stack("prod", "terraform/prod")
+
+    def destroy() -> Result:
+        run = stack_futures["prod"].result()
+        assert run.plan_json is not None, "terraform/prod has no plan (see test_tf_plans.py)"
+        tf = Terraform(tree, prod, WORK / "data", base_env(moto_endpoint))
+        init = tf.init()
+        return tf.plan_destroy(state_from_plan(run.plan_json)) if init.ok else init
+
+    return after(pool, [stack_futures["prod"]], destroy)
+
+
+@pytest.fixture(scope="session")
 def mutations(
     stack_futures: dict[str, Future[StackRun]],
     tree: Path,
@@ -200,8 +221,10 @@ def mutations(
     pool: ThreadPoolExecutor,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
-    # stack_futures is requested so the real plans are queued before the broken copies
-    return mutants.start(tree, moto_endpoint, pool, tmp_path_factory.mktemp("mutations"))
+    # stack_futures is requested so the real plans are queued before the broken copies (and the
+    # destroy check of a broken copy reads the state the real prod plan would leave)
+    base = tmp_path_factory.mktemp("mutations")
+    return mutants.start(tree, moto_endpoint, pool, base, stack_futures["prod"])
 
 
 def run_module_test(tree: Path, stack: Stack) -> Result:
@@ -242,7 +265,7 @@ def _queue_everything(request: pytest.FixtureRequest) -> None:
     # fixturenames is each test's whole fixture closure (stack_runs brings stack_futures)
     wanted = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     # stack_futures before mutations: the tests wait on the real plans first
-    for name in ("stack_futures", "mutations", "module_test_futures"):
+    for name in ("stack_futures", "prod_destroy", "mutations", "module_test_futures"):
         if name in wanted:
             request.getfixturevalue(name)
 

@@ -16,7 +16,10 @@ layer meant to catch each break.
   ObjectRemoved dropped from the POS      aws_rules.pos_events_wiring
     notification, --keys_table renamed
   QuickSight role loses s3:PutObject on    aws_rules.quicksight_role_reads
-    the results prefix
+    the results prefix, and the s3:prefix
+    condition of its s3:ListBucket
+  the accepted-keys table loses its        aws_rules.destroy_protection on a destroy plan of the
+    prevent_destroy                        copy against the state the real prod plan would leave
   one v_* view no longer created           aws_rules.data_set_views_exist (its data set reads nothing)
   S3 gateway endpoint off, no NAT         the plan fails (precondition of the JDBC connection, crawler
                                           and job) and aws_rules.subnet_route_to_s3
@@ -35,8 +38,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import aws_rules
 import scanners
-from tfharness import WORK, Result, Stack, StackRun, Terraform, base_env, diagnostics
+from tfharness import WORK, Result, Stack, StackRun, Terraform, after, base_env, diagnostics, state_from_plan
 
 
 def _edit(tree: Path, rel: str, pattern: str, replacement: str) -> int:
@@ -71,6 +75,7 @@ def start(
     moto_endpoint: str,
     pool: ThreadPoolExecutor,
     base: Path,
+    prod_plan: Future[StackRun],
 ) -> dict[str, Any]:
     """Make every broken copy and queue its check on the pool; the tests wait on the futures."""
     env = base_env(moto_endpoint)
@@ -155,6 +160,19 @@ def start(
         r'"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"',
         '"s3:AbortMultipartUpload", "s3:GetObject"',
     )
+    _edit(  # the role may list the whole bucket again
+        rules_tree,
+        "modules/quicksight/main.tf",
+        r'(sid\s*=\s*"ListOwnPrefixes"\n(?:.*\n)*?)    condition \{\n(?:.*\n)*?    \}\n',
+        r"\1",
+    )
+    _edit(
+        rules_tree,
+        "modules/metric_tables/main.tf",
+        r'(resource "aws_dynamodb_table" "accepted_keys" \{\n(?:.*\n)*?)'
+        r"  lifecycle \{\n    prevent_destroy = true\n  \}\n",
+        r"\1",
+    )
     _edit(
         rules_tree,
         "modules/athena/main.tf",
@@ -174,6 +192,17 @@ def start(
         return run
 
     found["rules"] = pool.submit(plan_rules)
+
+    def destroy_rules() -> Result:
+        # after plan_rules, whose data dir it reuses: the destroy plan of the copy (one
+        # prevent_destroy fewer) against the buckets, keys and tables the real prod plan creates
+        # (the real check's state holds every resource; these are the ones it judges)
+        run = prod_plan.result()
+        assert run.plan_json is not None, "terraform/prod has no plan (see test_tf_plans.py)"
+        tf = Terraform(rules_tree, prod, base / "data-rules", env)
+        return tf.plan_destroy(state_from_plan(run.plan_json, aws_rules.PROTECTED_TYPES))
+
+    found["destroy_rules"] = after(pool, [prod_plan, found["rules"]], destroy_rules)
 
     # 12: the job and crawler's subnet loses its route to S3: the plan must stop.
     route_tree = _copy(tree, base / "route")

@@ -36,19 +36,28 @@ IGNORE = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan", ".terraf
 # those modules; the analytics modules add their own) where the design fixes them.
 CORE_MODULES = tuple(
     f"module.platform.module.{m}"
-    for m in ("data_bucket.", "metric_tables.", "glue_catalog.", "glue_job.", "pos_events.", "network[0].")
+    for m in (
+        "data_bucket.",
+        "metric_tables.",
+        "glue_catalog.",
+        "glue_job.",
+        "pos_events.",
+        "network[0].",
+        "pos_vault[0].",
+    )
 )
 EXPECTED_COUNTS = {
-    "aws_kms_key": 2,
-    "aws_s3_bucket": 2,  # data + access logs
+    "aws_kms_key": 3,  # data, metric tables, raw/pos/ vault
+    "aws_s3_bucket": 3,  # data + access logs + raw/pos/ vault
     "aws_s3_bucket_logging": 1,
-    "aws_s3_bucket_lifecycle_configuration": 2,
+    "aws_s3_bucket_lifecycle_configuration": 3,
+    "aws_s3_bucket_object_lock_configuration": 1,  # the vault's GOVERNANCE default retention
     "aws_dynamodb_table": 6,  # five metric tables + accepted POS keys
     "aws_glue_catalog_database": 1,
     "aws_glue_catalog_table": 5,
     "aws_glue_crawler": 2,
     "aws_glue_job": 1,
-    "aws_glue_trigger": 2,  # schedule + after the JDBC crawl
+    "aws_glue_trigger": 3,  # schedule + after the JDBC crawl + weekly --reconcile
     "aws_sqs_queue": 2,  # POS events + dead-letter queue
     "aws_s3_bucket_notification": 1,
     "aws_security_group": 1,
@@ -58,6 +67,7 @@ EXPECTED_COUNTS = {
     "aws_s3_object": 2,  # entry script + package zip
     "aws_secretsmanager_secret": 1,
     "aws_cloudwatch_metric_alarm": 1,
+    "aws_iam_role": 3,  # crawler, job, the vault's replication role
 }
 EXPECTED_TYPES = set(EXPECTED_COUNTS) | {
     "aws_kms_alias",
@@ -221,6 +231,24 @@ def _check_applied(root: Path, env: dict[str, str], endpoint: str, apply_s: floa
     assert job["DefaultArguments"]["--dynamodb_table_prefix"] == f"{PREFIX}-"
     assert job["DefaultArguments"]["--keys_table"] == f"{PREFIX}-accepted-keys"
     assert job["DefaultArguments"]["--pos_queue_url"].endswith(f"/{PREFIX}-pos-events")
+    reconcile = glue.get_trigger(Name=f"{PREFIX}-metrics-reconcile")["Trigger"]
+    assert reconcile["Type"] == "SCHEDULED" and reconcile["Actions"][0]["Arguments"] == {
+        "--reconcile": "true"
+    }
+
+    # The raw/pos/ vault: Object Lock with its GOVERNANCE default retention, under its own key.
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    vault = outputs["pos_vault_bucket_name"]["value"]
+    assert vault.startswith(f"{PREFIX}-pos-vault-")
+    lock = s3.get_object_lock_configuration(Bucket=vault)["ObjectLockConfiguration"]
+    assert lock["ObjectLockEnabled"] == "Enabled" and lock["Rule"]["DefaultRetention"]["Mode"] == "GOVERNANCE"
+    keys = {
+        b: s3.get_bucket_encryption(Bucket=b)["ServerSideEncryptionConfiguration"]["Rules"][0][
+            "ApplyServerSideEncryptionByDefault"
+        ]["KMSMasterKeyID"]
+        for b in (vault, outputs["bucket_name"]["value"])
+    }
+    assert len(set(keys.values())) == 2, f"the vault shares the data key: {keys}"
 
     # What the plan could not show (ARNs known after apply): the IAM of the queue and keys table,
     # and every policy document through parliament.

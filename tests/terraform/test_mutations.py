@@ -185,6 +185,26 @@ def test_quicksight_role_without_results_write_is_caught(mutations: dict[str, An
     assert any("cannot write the results prefix" in p for p in problems), problems
 
 
+def test_quicksight_listing_the_whole_bucket_is_caught(mutations: dict[str, Any]) -> None:
+    problems = aws_rules.quicksight_role_reads(_rules_run(mutations).plan_json)
+    wanted = "lists the whole bucket (s3:ListBucket without an s3:prefix condition)"
+    assert any(wanted in p for p in problems), problems
+
+
+def test_a_removed_prevent_destroy_is_caught(
+    mutations: dict[str, Any], stack_runs: dict[str, StackRun]
+) -> None:
+    """The copy's accepted-keys table has no prevent_destroy: its destroy plan still fails on the
+    other buckets, keys and tables, but the check names the one a destroy would delete."""
+    result = mutations["destroy_rules"].result()
+    assert not result.ok, result.output[-3000:]
+    problems = aws_rules.destroy_protection(stack_runs["prod"].summary, result)
+    assert problems == [
+        "module.platform.module.metric_tables.aws_dynamodb_table.accepted_keys[0]: "
+        "a destroy would delete it (no prevent_destroy)"
+    ], problems
+
+
 def test_data_set_without_its_view_is_caught(mutations: dict[str, Any]) -> None:
     problems = aws_rules.data_set_views_exist(_rules_run(mutations).summary)
     assert any("v_chain_daily, which no aws_glue_catalog_table creates" in p for p in problems), problems

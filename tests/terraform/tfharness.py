@@ -20,10 +20,11 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".local" / "tf-validate"
@@ -395,9 +396,9 @@ class Terraform:
         self.data = data_root / stack.id
         self.env["TF_DATA_DIR"] = str(self.data / ".terraform")
 
-    def run(self, layer: str, *args: str, timeout: int = 600) -> Result:
+    def run(self, layer: str, *args: str, timeout: int = 600, env: dict[str, str] | None = None) -> Result:
         start = time.monotonic()
-        code, out, err, cpu = run_measured([TERRAFORM, *args], self.dir, self.env, timeout)
+        code, out, err, cpu = run_measured([TERRAFORM, *args], self.dir, env or self.env, timeout)
         TIMER.add(layer, time.monotonic() - start, cpu=cpu)
         return Result(code == 0, out + err)
 
@@ -457,6 +458,100 @@ class Terraform:
         (self.data / "plan.json").write_text(shown.output)
         TIMER.add(layer, 0.0, 1)
         return result, json.loads(shown.output)
+
+    def plan_destroy(self, state: dict[str, Any]) -> Result:
+        """`terraform plan -destroy -refresh=false -json` of this stack against `state` (e.g. a
+        state_from_plan), kept in a workspace of its own (the local backend's
+        terraform.tfstate.d/<workspace>/), so the stack's default state is never touched. Nothing
+        is read from AWS: no refresh, and a destroy plan reads no data source."""
+        workspace = self.dir / "terraform.tfstate.d" / DESTROY_WORKSPACE
+        workspace.mkdir(parents=True, exist_ok=True)
+        (workspace / "terraform.tfstate").write_text(json.dumps(state))
+        layer = f"destroy plan {self.stack.id} ({self.tree.name})"
+        args = ["plan", "-destroy", "-refresh=false", "-input=false", "-lock=false", "-json"]
+        result = self.run(layer, *args, env=dict(self.env, TF_WORKSPACE=DESTROY_WORKSPACE))
+        TIMER.add(layer, 0.0, 1)
+        return result
+
+
+DESTROY_WORKSPACE = "destroy-check"
+
+
+def state_from_plan(plan: dict[str, Any], types: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """A Terraform state (format 4) holding every managed resource the plan creates (or those of
+    `types`), with its planned values and schema version: what the stack's state would look like
+    right after the apply, as far as a plan knows it (values known only after apply are absent). A
+    destroy plan against it shows what `terraform destroy` of the applied stack would do."""
+    resources: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def walk(module: dict[str, Any]) -> None:
+        for r in module.get("resources", []):
+            if r["mode"] != "managed" or (types is not None and r["type"] not in types):
+                continue
+            address = module.get("address")
+            entry = resources.setdefault(
+                (address or "", r["type"], r["name"]),
+                {
+                    **({"module": address} if address else {}),
+                    "mode": "managed",
+                    "type": r["type"],
+                    "name": r["name"],
+                    "provider": f'provider["{r["provider_name"]}"]',
+                    "instances": [],
+                },
+            )
+            instance = {
+                "schema_version": r.get("schema_version", 0),
+                "attributes": r.get("values") or {},
+                "sensitive_attributes": [],
+            }
+            if "index" in r:
+                instance["index_key"] = r["index"]
+                entry["each"] = "list" if isinstance(r["index"], int) else "map"
+            entry["instances"].append(instance)
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(plan.get("planned_values", {}).get("root_module", {}))
+    return {
+        "version": 4,
+        "terraform_version": plan.get("terraform_version"),
+        "serial": 1,
+        "lineage": "00000000-0000-0000-0000-000000000000",
+        "outputs": {},
+        "resources": list(resources.values()),
+        "check_results": None,
+    }
+
+
+T = TypeVar("T")
+
+
+def after(pool: ThreadPoolExecutor, futures: list[Future[Any]], work: Callable[[], T]) -> Future[T]:
+    """`work` submitted to the pool once every future is done (no worker waits for them meanwhile);
+    an exception of one of them becomes the returned future's."""
+    out: Future[T] = Future()
+    pending = list(futures)
+
+    def relay(inner: Future[T]) -> None:
+        try:
+            out.set_result(inner.result())
+        except BaseException as exc:  # handed to the test that waits
+            out.set_exception(exc)
+
+    def next_one(_: Future[Any] | None = None) -> None:
+        while pending:
+            head = pending.pop(0)
+            if not head.done():
+                head.add_done_callback(next_one)
+                return
+            if head.exception() is not None:
+                out.set_exception(head.exception())  # type: ignore[arg-type]
+                return
+        pool.submit(work).add_done_callback(relay)
+
+    next_one()
+    return out
 
 
 def diagnostics(output: str) -> str:

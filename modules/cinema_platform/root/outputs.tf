@@ -80,3 +80,13 @@ output "pos_queue_url" {
   description = "SQS queue of the POS prefix's S3 event notifications (the job drains it every run)."
   value       = module.platform.pos_queue_url
 }
+
+output "pos_vault_bucket_name" {
+  description = "The Object Lock vault holding a copy of every raw/pos/ object version (null when pos_vault.enabled is false)."
+  value       = module.platform.pos_vault_bucket_name
+}
+
+output "pos_dead_letter_queue_arn" {
+  description = "ARN of the POS events' dead-letter queue (aws sqs start-message-move-task --source-arn <this> moves its messages back)."
+  value       = module.platform.pos_dead_letter_queue_arn
+}

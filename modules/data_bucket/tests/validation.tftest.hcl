@@ -10,8 +10,16 @@ variables {
 run "plans_the_bucket_with_valid_inputs" {
   command = plan
   assert {
-    condition     = aws_s3_bucket.this.bucket == "cinema-test-data-123456789012"
+    condition     = aws_s3_bucket.this[0].bucket == "cinema-test-data-123456789012"
     error_message = "a null bucket_name derives <name_prefix>-data-<account id>"
+  }
+  assert {
+    condition     = length(aws_kms_key.this) == 1 && length(aws_s3_bucket.logs) == 1 && length(aws_s3_bucket.this_unprotected) == 0 && length(aws_kms_key.this_unprotected) == 0
+    error_message = "the protected bucket, key and log bucket by default"
+  }
+  assert {
+    condition     = output.versioning_status == "Enabled"
+    error_message = "the bucket is versioned (replication needs it)"
   }
 }
 

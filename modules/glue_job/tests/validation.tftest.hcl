@@ -25,6 +25,14 @@ run "flex_on_g025x_is_refused" {
   expect_failures = [var.job]
 }
 
+run "reconcile_rate_schedule_is_refused" {
+  command = plan
+  variables {
+    job = { reconcile_schedule = "rate(7 days)" }
+  }
+  expect_failures = [var.job]
+}
+
 run "rate_schedule_is_refused" {
   command = plan
   variables {

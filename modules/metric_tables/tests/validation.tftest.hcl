@@ -13,6 +13,10 @@ run "plans_the_five_tables_with_valid_inputs" {
     condition     = length(aws_dynamodb_table.this) == 5
     error_message = "one table per metric of the contract by default"
   }
+  assert {
+    condition     = length(aws_dynamodb_table.accepted_keys) == 1 && length(aws_kms_key.this) == 1 && length(aws_dynamodb_table.this_unprotected) == 0
+    error_message = "the protected tables and key by default"
+  }
 }
 
 run "table_names_must_be_snake_case" {

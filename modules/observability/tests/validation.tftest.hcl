@@ -16,10 +16,27 @@ run "plans_alarms_and_trail_with_valid_inputs" {
   command = plan
   variables {
     cloudtrail = { enabled = true }
+    pos_queue  = { name = "cinema-test-pos-events", dead_letter_queue_name = "cinema-test-pos-events-dlq" }
   }
   assert {
     condition     = length(aws_cloudtrail.this) == 1
     error_message = "cloudtrail.enabled creates the trail"
+  }
+  assert {
+    condition     = length(aws_s3_bucket.audit) == 1 && length(aws_kms_key.audit) == 1 && length(aws_s3_bucket.audit_unprotected) == 0
+    error_message = "the audit bucket and key are protected by default"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.pos_dead_letters[0].metric_name == "ApproximateNumberOfMessagesVisible" && aws_cloudwatch_metric_alarm.pos_dead_letters[0].threshold == 0 && aws_cloudwatch_metric_alarm.pos_dead_letters[0].dimensions.QueueName == "cinema-test-pos-events-dlq"
+    error_message = "any message in the dead-letter queue raises the alarm"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.pos_queue_age[0].metric_name == "ApproximateAgeOfOldestMessage" && aws_cloudwatch_metric_alarm.pos_queue_age[0].threshold == 4 * 3600
+    error_message = "an event older than 4 hours raises the alarm"
+  }
+  assert {
+    condition     = contains(aws_cloudwatch_metric_alarm.pos_queue_age[0].alarm_actions, var.sns_topic_arn)
+    error_message = "the alarm goes to the operators' topic"
   }
 }
 
@@ -54,6 +71,8 @@ run "rejects_each_invalid_input" {
     sns_topic_arn = "arn:aws:sqs:us-east-1:123456789012:cinema-test-alerts"
     # job stale hours within a day
     alarms = { job_stale_hours = 48 }
+    # queue names are sqs names
+    pos_queue = { name = "cinema test", dead_letter_queue_name = "cinema-test-pos-events-dlq" }
   }
   expect_failures = [
     var.cloudtrail,
@@ -61,5 +80,6 @@ run "rejects_each_invalid_input" {
     var.dynamodb_table_arns,
     var.sns_topic_arn,
     var.alarms,
+    var.pos_queue,
   ]
 }

@@ -56,6 +56,10 @@ run "rejects_each_invalid_input" {
     refresh = { interval = "WEEKLY" }
     # reader and author groups differ
     groups = { readers = "cinema", authors = "cinema" }
+    # read prefixes are real prefixes (the role lists only under them)
+    read_prefixes = [""]
+    # so is the results prefix
+    results_prefix = "*"
   }
   expect_failures = [
     var.glue_database_name,
@@ -64,5 +68,7 @@ run "rejects_each_invalid_input" {
     var.import_mode,
     var.refresh,
     var.groups,
+    var.read_prefixes,
+    var.results_prefix,
   ]
 }

@@ -36,9 +36,10 @@ locals {
 module "data_bucket" {
   source = "../../../data_bucket"
 
-  name_prefix   = local.name_prefix
-  tags          = local.tags
-  force_destroy = true
+  name_prefix     = local.name_prefix
+  tags            = local.tags
+  force_destroy   = true
+  prevent_destroy = false # an example is throwaway: terraform destroy removes it all
 }
 
 resource "aws_dynamodb_table" "site_daily" {

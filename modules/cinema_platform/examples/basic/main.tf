@@ -57,6 +57,10 @@ module "platform" {
   athena        = { enable_dynamodb_connector = false, force_destroy = true }
   quicksight    = { enabled = false }
   observability = { cloudtrail_enabled = false, force_destroy = true }
+  pos_vault     = { retention_days = 7, force_destroy = true }
+
+  # An example is throwaway: nothing under prevent_destroy, so terraform destroy removes it all.
+  prevent_destroy = false
 }
 
 output "bucket_name" {
@@ -72,6 +76,11 @@ output "glue_job_name" {
 output "athena_workgroup_name" {
   description = "The Athena workgroup."
   value       = module.platform.athena_workgroup_name
+}
+
+output "pos_vault_bucket_name" {
+  description = "The Object Lock vault of raw/pos/."
+  value       = module.platform.pos_vault_bucket_name
 }
 
 output "pos_queue_url" {

@@ -27,9 +27,10 @@ locals {
 module "data_bucket" {
   source = "../.."
 
-  name_prefix   = local.name_prefix
-  tags          = local.tags
-  force_destroy = true
+  name_prefix     = local.name_prefix
+  tags            = local.tags
+  force_destroy   = true
+  prevent_destroy = false # an example is throwaway: terraform destroy removes it all
 }
 
 output "bucket_name" {

@@ -30,6 +30,7 @@ module "metric_tables" {
   name_prefix         = local.name_prefix
   tags                = local.tags
   deletion_protection = false
+  prevent_destroy     = false # an example is throwaway: terraform destroy removes it all
 }
 
 output "table_names" {

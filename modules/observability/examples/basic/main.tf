@@ -29,9 +29,10 @@ locals {
 module "data_bucket" {
   source = "../../../data_bucket"
 
-  name_prefix   = local.name_prefix
-  tags          = local.tags
-  force_destroy = true
+  name_prefix     = local.name_prefix
+  tags            = local.tags
+  force_destroy   = true
+  prevent_destroy = false # an example is throwaway: terraform destroy removes it all
 }
 
 resource "aws_dynamodb_table" "site_daily" {
@@ -84,6 +85,11 @@ module "observability" {
   sns_topic_arn         = aws_sns_topic.alarms.arn
   alarms                = { enabled = true, job_stale_hours = 5 }
   dashboard_enabled     = true
+  pos_queue = {
+    name                   = "${local.name_prefix}-pos-events"
+    dead_letter_queue_name = "${local.name_prefix}-pos-events-dlq"
+  }
+  prevent_destroy = false # an example is throwaway: terraform destroy removes it all
 }
 
 output "trail_arn" {

@@ -16,7 +16,8 @@ import yaml
 
 from cinema_metrics.errors import CliError
 
-# Module defaults for the root variables in notes/tf_interfaces.md.
+# Module defaults for the root variables in modules/cinema_platform/variables.tf (glue_job's reconcile and
+# pos_vault: modules/glue_job and modules/pos_vault).
 DEFAULTS: dict[str, Any] = {
     "glue_job": {
         "worker_type": "G.1X",
@@ -24,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
         "execution_class": "FLEX",
         "schedule": "cron(0 */2 * * ? *)",
         "timeout_minutes": 30,
+        "reconcile_schedule": "cron(30 3 ? * SUN *)",
+        "reconcile_enabled": True,
     },
     "crawlers": {
         "jdbc_schedule": "cron(15 5 * * ? *)",
@@ -38,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "quicksight": {"enabled": False, "author_count": 1, "reader_count": 0},
     "observability": {"cloudtrail_enabled": False, "log_retention_days": 30},
+    "pos_vault": {"enabled": True, "retention_days": 90},
 }
 
 
@@ -82,7 +86,7 @@ def read_tfvars_dir(root: Path) -> tuple[dict[str, Any], list[Path]]:
     files = sorted(root.glob("*.tfvars"), key=lambda p: (p.name != "terraform.tfvars", p.name))
     if not files:
         raise CliError(
-            f"{root}: no *.tfvars file; write terraform.tfvars there (names in notes/tf_interfaces.md)"
+            f"{root}: no *.tfvars file; write terraform.tfvars there (see cinema_platform/variables.tf)"
         )
     merged: dict[str, Any] = {}
     for f in files:
@@ -108,7 +112,7 @@ def with_defaults(tfvars: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             given = {}
         if not isinstance(given, dict):
             raise CliError(
-                f"tfvars: {var} must be an object like {{ ... }}, got {given!r}; see notes/tf_interfaces.md"
+                f"tfvars: {var} must be an object like {{ ... }}, got {given!r}; see its variables.tf"
             )
         for key, value in defaults.items():
             if key not in given:

@@ -160,6 +160,22 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             f"{_fmt(lines_per_run)} lines/run; {w.job_timing_source}",
         )
     )
+    # --- the weekly reconcile run (modules/glue_job: --reconcile true lists raw/pos/ whole)
+    r_runs = runs_per_month(job["reconcile_schedule"]) if job.get("reconcile_enabled", True) else 0.0
+    if r_runs:
+        r_h = f.glue_job_dpu_hours(r_runs, seconds, dpus)
+        b.add(
+            LineItem(
+                "Glue",
+                f"reconcile runs ({job['reconcile_schedule']}, --reconcile true)",
+                r_h,
+                "DPU-hour",
+                p(rate_key),
+                r_h * p(rate_key),
+                f"{_fmt(r_runs)} runs x max({seconds:.1f} s, 60 s) x {_fmt(dpus)} DPU / 3600",
+                "lists raw/pos/ to catch objects whose queue event was lost (LIST requests: S3 lines)",
+            )
+        )
     # --- crawlers (10-minute minimum per run)
     for name in ("jdbc", "pos"):
         sched = crawlers.get(f"{name}_schedule")
@@ -469,6 +485,50 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             f"{_fmt(w.pos_lines_per_month)} lines x (1 WRU + 0.5 RRU)",
         ),
     )
+    # --- the raw/pos/ vault (modules/pos_vault): S3 replicates every POS object version, same
+    # region (no transfer charge), to an Object Lock bucket with its own key; Standard class (POS
+    # files are small: IA and Glacier IR bill 128 KB minimum per object); current copies are kept.
+    vault = tf.get("pos_vault") or {}
+    if vault.get("enabled", True):
+        stored = files * w.raw_retention_months  # objects a reconcile lists, and the vault holds
+        lists = r_runs * math.ceil(stored / 1000)
+        kms_vault_req = files * 2  # decrypt at the source, data key at the vault (fewer with Bucket Keys)
+        kms_marginal = f.kms_usd(
+            1, kms_req + kms_vault_req, p("kms_key_month"), p("kms_requests_per_10k"), 20_000 * ft
+        ) - f.kms_usd(0, kms_req, p("kms_key_month"), p("kms_requests_per_10k"), 20_000 * ft)
+        b.add(
+            LineItem(
+                "S3",
+                "raw/pos/ vault: replica storage (Standard)",
+                raw_gb,
+                "GB-month",
+                p("s3_standard_gb_month"),
+                raw_gb * p("s3_standard_gb_month"),
+                f"a copy of raw POS: {_fmt(raw_gb)} GB ({_fmt(w.raw_retention_months)} months)",
+                f"Object Lock: {vault.get('retention_days') or 90} days per replica, no extra charge",
+            ),
+            LineItem(
+                "S3",
+                "raw/pos/ vault: replication PUTs + reconcile LISTs",
+                files + lists,
+                "request",
+                p("s3_put_per_1000") / 1000,
+                (files + lists) / 1000 * p("s3_put_per_1000"),
+                f"{_fmt(files)} POS files x 1 replica PUT + {_fmt(r_runs)} reconcile runs x "
+                f"{_fmt(math.ceil(stored / 1000))} LIST pages ({_fmt(stored)} objects)",
+                "same-region replication: no data transfer charge",
+            ),
+            LineItem(
+                "KMS",
+                "raw/pos/ vault key + replication requests",
+                1,
+                "key-month",
+                p("kms_key_month"),
+                kms_marginal,
+                f"1 x $1 + {_fmt(kms_vault_req)} requests (2 per replica) beyond the free tier left",
+                "its own key: scheduling the data key's deletion does not take the copies",
+            ),
+        )
     log_gb = runs * w.log_mb_per_run / 1024
     retention = float(tf.get("job_log_retention_days") or obs["log_retention_days"])
     b.add(

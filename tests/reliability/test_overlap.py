@@ -217,3 +217,20 @@ class _Unfenced(lease_module.Lease):
 
     def release(self) -> None:
         pass
+
+
+def test_unlock_releases_a_dead_runs_lease_and_only_that(spark, world, capsys) -> None:
+    """`cinema-metrics unlock --run RUN_ID`: an operator releases the lease of a run known to
+    be dead; a wrong run id changes nothing; the next run then proceeds at once."""
+    from cinema_metrics.cli import main
+
+    with pytest.raises(Killed):
+        world.run(spark=spark, phase_hook=_kill_at("discover POS files"))
+    state = world.store.child("_state")
+    holder, _ = lease_module.read_holder(state)
+    assert holder is not None and not holder.released
+    endpoint = ["--aws-endpoint", world.endpoint] if world.endpoint else []
+    assert main(["unlock", "--state", state.uri, "--run", "not-that-run", *endpoint]) == 2
+    assert "holds no lease" in capsys.readouterr().err
+    assert main(["unlock", "--state", state.uri, "--run", holder.run, *endpoint]) == 0
+    assert world.run(spark=spark)["lines_accepted"] == 10

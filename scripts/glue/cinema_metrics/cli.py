@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("cinema_metrics.generator.cli", "write a synthetic snapshot folder (ECR, CRM, POS)"),
     "load-mysql": ("cinema_metrics.loaders", "load a snapshot's ECR/CRM CSVs into MariaDB (and POS into S3)"),
     "run": ("cinema_metrics.job.cli", "run the metrics job once on local Spark"),
+    "unlock": ("cinema_metrics.runbook.unlock", "release the state lease of a run known to be dead"),
     "oracle": ("cinema_metrics.oracle", "compute the five tables with the independent DuckDB oracle"),
     "bench": ("cinema_metrics.bench", "benchmark a backfill and one increment against the DuckDB oracle"),
     "cost": ("cinema_metrics.cost.cli", "monthly AWS cost of an environment vs the seed design"),

@@ -26,7 +26,7 @@ export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 TERRAFORM ?= terraform
 
-.PHONY: help install lock drift services-up services-down services-status demo demo-clean test test-fast \
+.PHONY: help install lock drift generate services-up services-down services-status demo demo-clean test test-fast \
         lint fmt validate init plan apply destroy destroy-confirm package cost bench dashboard clean tf-config
 
 help: ## list the targets
@@ -140,6 +140,14 @@ cost: install ## monthly cost of ENV (default prod) vs the seed design; WORKLOAD
 RUN_OUTPUT ?= $(LOCAL)/demo/output
 dashboard: install ## render the dashboard HTML and PNG from a run's output (RUN_OUTPUT=dir)
 	@$(CLI) dashboard --output $(RUN_OUTPUT)
+
+# Everything derived from the metric declarations (scripts/glue/cinema_metrics/metrics/): the
+# table schemas Terraform reads, the Athena DDL and default views, docs/contract/metrics.md,
+# views.json and the QuickSight definition. A test fails when any of them is stale.
+generate: install ## regenerate everything derived from the metric declarations and the dashboard spec
+	@$(BIN)/python -m cinema_metrics.catalog
+	@$(BIN)/python scripts/athena/render_views.py
+	@$(CLI) quicksight
 
 # ---------------------------------------------------------------- terraform
 # S3-backend roots take their bucket/KMS key from terraform/<env>/backend.hcl (see

@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 import uuid
 
-from cinema_metrics import contract
 from cinema_metrics.emulated import create_metric_table
+from cinema_metrics.metrics import METRIC_TABLES
 
 
 def free_port(preferred: int) -> int:
@@ -29,6 +29,6 @@ def create_metric_tables(endpoint: str, label: str) -> str:
 
     client = boto3.client("dynamodb", endpoint_url=endpoint)
     prefix = f"{label}-{uuid.uuid4().hex[:8]}-"
-    for t in contract.METRIC_TABLES:
+    for t in METRIC_TABLES:
         create_metric_table(client, f"{prefix}{t}")
     return prefix

@@ -12,7 +12,9 @@ pos_prefix (raw/pos/), curated_prefix (curated/), state_prefix (curated/_state/)
 dynamodb_table_prefix (e.g. cinema-prod-); optional: pos_queue_url (the SQS queue of the POS
 prefix's S3 event notifications), keys_table (the DynamoDB table of accepted line keys),
 reconcile ("true": list the whole POS prefix by key, ETag and size this run, catching any
-object whose event the queue lost; a weekly trigger passes it).
+object whose event the queue lost; a weekly trigger passes it), recompute (comma-separated metric
+tables to compute over the whole accepted history this run, e.g. after a definition changed
+without a version bump; a new table or a new version needs nothing: the next run does it).
 Job bookmarks are not used (the job keeps its own record of processed files): run it with
 --job-bookmark-option job-bookmark-disable.
 """
@@ -32,7 +34,7 @@ REQUIRED = (
     "state_prefix",
     "dynamodb_table_prefix",
 )
-OPTIONAL = ("pos_queue_url", "keys_table", "reconcile")
+OPTIONAL = ("pos_queue_url", "keys_table", "reconcile", "recompute")
 
 
 def resolve_arguments(argv: list[str]) -> dict[str, Any]:
@@ -55,6 +57,7 @@ def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
     """The run's RunConfig: every location an s3:// URI under the data bucket. The state's
     lease is grouped by the Glue job run (a retry attempt takes over its own earlier attempt's
     lease at once: Glue starts it only after that attempt ended)."""
+    from cinema_metrics.job.cli import check_metric_names
     from cinema_metrics.job.config import DynamoTarget, RunConfig
     from cinema_metrics.job.lease import glue_group
 
@@ -66,6 +69,7 @@ def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
         pos_queue_url=args["pos_queue_url"],
         keys_table=args["keys_table"],
         reconcile=str(args["reconcile"]).lower() == "true",
+        recompute=check_metric_names([n for n in str(args["recompute"] or "").split(",") if n], "recompute"),
         dynamodb=DynamoTarget(dynamodb_client, args["dynamodb_table_prefix"]),
         dimensions=dimensions,
         lease_group=glue_group(args["JOB_RUN_ID"]) if args.get("JOB_RUN_ID") else None,

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from cinema_metrics import contract
 from cinema_metrics.emulated import create_keys_table, create_pos_queue
+from cinema_metrics.metrics import METRIC_TABLES
 
 POS_PREFIX = "raw/pos/"
 CURATED = "curated/"
@@ -116,7 +117,7 @@ def tables_of(objects: dict[str, bytes]) -> dict[str, list[dict[str, str]]]:
     """The five metric tables from every Parquet object under metrics/<table>/, rows sorted
     by key, values as strings (an exact comparison)."""
     out = {}
-    for t, meta in contract.METRIC_TABLES.items():
+    for t, meta in METRIC_TABLES.items():
         parts = [
             pq.read_table(pa.BufferReader(data))
             for rel, data in sorted(objects.items())

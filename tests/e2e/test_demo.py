@@ -18,8 +18,8 @@ import boto3
 import pyarrow.dataset as ds
 import pytest
 
-from cinema_metrics import contract
 from cinema_metrics.job.commit import Commit
+from cinema_metrics.metrics import METRIC_TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def demo(services, aws_env, tmp_path_factory) -> tuple[Path, str]:
 
 
 def _parquet_rows(out: Path, table: str) -> dict[tuple, dict]:
-    t = contract.METRIC_TABLES[table]
+    t = METRIC_TABLES[table]
     frame = ds.dataset(out / "metrics" / table, format="parquet", partitioning="hive").to_table().to_pandas()
     rows = {}
     for rec in frame.to_dict("records"):
@@ -74,7 +74,7 @@ def test_dynamodb_equals_parquet_key_for_key(demo, services):
     work, _ = demo
     out = work / "output"
     ddb = boto3.resource("dynamodb", endpoint_url=services.aws_endpoint, region_name="us-east-1")
-    for name, table in contract.METRIC_TABLES.items():
+    for name, table in METRIC_TABLES.items():
         parquet = _parquet_rows(out, name)
         assert parquet, f"{name}: no Parquet rows"
         items, kwargs = [], {}
@@ -89,7 +89,7 @@ def test_dynamodb_equals_parquet_key_for_key(demo, services):
         assert set(by_key) == set(parquet), f"{name}: DynamoDB keys differ from Parquet keys"
         for key, rec in parquet.items():
             item = by_key[key]
-            for col in table.columns:
+            for col in table.kinds:
                 assert _same(rec[col], item.get(col)), (
                     f"{name} {key} {col}: {rec[col]!r} vs {item.get(col)!r}"
                 )

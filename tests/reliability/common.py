@@ -8,14 +8,14 @@ from typing import Any
 
 import pyarrow.dataset as ds
 
-from cinema_metrics import contract
 from cinema_metrics.job import sinks
+from cinema_metrics.metrics import METRIC_TABLES
 
 
 def tables(output: Path) -> dict[str, list[dict[str, str]]]:
     """The five Parquet tables, rows sorted by key, values as strings (exact comparison)."""
     out = {}
-    for t, meta in contract.METRIC_TABLES.items():
+    for t, meta in METRIC_TABLES.items():
         frame = sinks.read_table(output, t).sort_values(list(meta.key)).reset_index(drop=True)
         out[t] = frame.astype(str).to_dict("records")
     return out
@@ -59,7 +59,7 @@ def dynamo_items(endpoint: str, prefix: str) -> dict[str, dict[tuple[str, str], 
 
     res = boto3.resource("dynamodb", endpoint_url=endpoint)
     out = {}
-    for t in contract.METRIC_TABLES:
+    for t in METRIC_TABLES:
         table = res.Table(f"{prefix}{t}")
         got: dict[tuple[str, str], dict[str, Any]] = {}
         kwargs: dict[str, Any] = {}
@@ -82,7 +82,7 @@ def parquet_items(output: Path) -> dict[str, dict[tuple[str, str], dict[str, Any
 
     return {
         t: {(i["pk"], i["sk"]): i for i in items(t, sinks.read_table(output, t))}
-        for t in contract.METRIC_TABLES
+        for t in METRIC_TABLES
     }
 
 

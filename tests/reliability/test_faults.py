@@ -27,7 +27,7 @@ from cinema_metrics.job import sinks
 from cinema_metrics.job.dynamodb import make_client, write_tables
 from cinema_metrics.job.layout import files_shard
 from cinema_metrics.job.runner import DynamoTarget, run_job
-from cinema_metrics.job.tables import TABLES
+from cinema_metrics.metrics import TABLES
 
 FIRST_HALF = ("2026-03-05", "2026-03-06")  # POS date folders of the first committed run
 

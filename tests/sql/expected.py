@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
+from cinema_metrics.metrics import METRIC_TABLES
+
 Row = dict[str, object]
 
 
@@ -179,7 +181,19 @@ def chain_daily(output: Path) -> dict[tuple, Row]:
 
 
 # view name -> (key columns, expectation function)
+def _default_view(table: str):
+    """A generated default view (scripts/athena/views/v_metric_<table>.sql): the table's rows,
+    every declared column and the month partition, unchanged."""
+
+    def rows(output: Path) -> dict[tuple, Row]:
+        key = METRIC_TABLES[table].key
+        return {tuple(r[k] for k in key): r for r in load(output, table)}
+
+    return rows
+
+
 VIEWS = {
+    **{f"v_metric_{t}": (METRIC_TABLES[t].key, _default_view(t)) for t in METRIC_TABLES},
     "v_site_daily_trend": (("site_id", "business_date"), site_daily_trend),
     "v_session_occupancy": (("showtime_id",), session_occupancy),
     "v_film_weekly_top": (("film_id", "week_start"), film_weekly_top),

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from expected import load
 
-from cinema_metrics.contract import METRIC_TABLES
 from cinema_metrics.dashboards.athena_local import sql_files, substitute, to_duckdb
+from cinema_metrics.metrics import METRIC_TABLES
 
 CATALOG = "ddb"
 NAMES = {t: f"cinema-test-{t}" for t in METRIC_TABLES}
@@ -25,10 +25,8 @@ def _items(table: str, rows: list[dict[str, object]]) -> list[dict[str, object]]
     spec = METRIC_TABLES[table]
     items = []
     for r in rows:
-        item = {c: (str(r[c]) if spec.columns[c] == "date" else r[c]) for c in spec.columns}
-        hhmm = str(r.get("starts_at", ""))[11:16]
-        item["pk"] = spec.pk.format(**item)
-        item["sk"] = spec.sk.format(**item, hhmm=hhmm)
+        item = {c: (str(r[c]) if spec.kinds[c] == "date" else r[c]) for c in spec.kinds}
+        item["pk"], item["sk"] = spec.keys.of(item)
         items.append(item)
     return items
 
@@ -96,7 +94,7 @@ def test_site_today_uses_the_site_business_day(zone: str) -> None:
         before = business_today()
         days = [(datetime.fromisoformat(before) + timedelta(days=k)).date() for k in (-2, -1, 0, 1, 2)]
         rows = [
-            {c: None for c in METRIC_TABLES["site_daily"].columns}
+            {c: None for c in METRIC_TABLES["site_daily"].kinds}
             | {"site_id": 7, "business_date": d, "admissions": i}
             for i, d in enumerate(days)
         ]

@@ -18,6 +18,7 @@ import pytest
 from cinema_metrics import contract
 from cinema_metrics.cli import main as cli_main
 from cinema_metrics.errors import CliError
+from cinema_metrics.metrics import METRIC_TABLES
 from cinema_metrics.oracle import OracleResult, compute
 
 NY, MX = "America/New_York", "America/Mexico_City"
@@ -153,7 +154,7 @@ def _isnull(v: object) -> bool:
 
 
 def keys(result: OracleResult, table: str) -> set[tuple]:
-    cols = contract.METRIC_TABLES[table].key
+    cols = METRIC_TABLES[table].key
     return {tuple(str(v) for v in r) for r in result.tables[table][list(cols)].itertuples(index=False)}
 
 
@@ -572,9 +573,9 @@ def test_cli_writes_parquet_and_workers_agree(tmp_path: Path, capsys: pytest.Cap
     assert cli_main(["oracle", "--sources", str(src), "--output", str(tmp_path / "out"), "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert "duplicate_line" in printed and "malformed_json" in printed
-    for name, spec in contract.METRIC_TABLES.items():
+    for name, spec in METRIC_TABLES.items():
         table = pq.read_table(tmp_path / "out" / f"{name}.parquet")
-        assert table.column_names == list(spec.columns)
+        assert table.column_names == list(spec.kinds)
     sp = pq.read_table(tmp_path / "out" / "session_performance.parquet").to_pylist()
     assert [(r["showtime_id"], r["admissions"]) for r in sp] == [(1001, 7)]  # 6 own + 1 SAME
     report = json.loads((tmp_path / "out" / "oracle_report.json").read_text())

@@ -17,6 +17,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from cinema_metrics import contract
+from cinema_metrics.metrics import METRIC_TABLES
 from cinema_metrics.oracle import OracleResult, compute
 
 # Readings of docs/contract/quarantine.md on which the oracle and the job differ (none left: the blank
@@ -66,12 +67,12 @@ def _norm(kind: str, v: object) -> object:
 
 
 def _rows(table: str, records: list[dict]) -> dict[tuple, dict]:
-    spec = contract.METRIC_TABLES[table]
+    spec = METRIC_TABLES[table]
     out: dict[tuple, dict] = {}
     for rec in records:
-        missing = [c for c in spec.columns if c not in rec]
+        missing = [c for c in spec.kinds if c not in rec]
         assert not missing, f"{table}: job output lacks column(s) {missing}"
-        row = {c: _norm(kind, rec[c]) for c, kind in spec.columns.items()}
+        row = {c: _norm(kind, rec[c]) for c, kind in spec.kinds.items()}
         key = tuple(row[k] for k in spec.key)
         assert key not in out, f"{table}: key {key} appears twice"
         out[key] = row
@@ -86,14 +87,14 @@ def _job_table(output: Path, table: str) -> list[dict]:
 
 def differences(table: str, oracle: OracleResult, output: Path) -> list[str]:
     """Every disagreement of one table, as 'table key column: oracle=.. job=..' lines."""
-    spec = contract.METRIC_TABLES[table]
+    spec = METRIC_TABLES[table]
     mine = _rows(table, oracle.arrow[table].to_pylist())
     theirs = _rows(table, _job_table(output, table))
     out = [f"{table} key={k}: only in the oracle" for k in sorted(set(mine) - set(theirs))]
     out += [f"{table} key={k}: only in the job" for k in sorted(set(theirs) - set(mine))]
     for key in sorted(set(mine) & set(theirs)):
         want, got = mine[key], theirs[key]
-        for col, kind in spec.columns.items():
+        for col, kind in spec.kinds.items():
             a, b = want[col], got[col]
             if kind in ("ratio", "money_ratio") and a is not None and b is not None:
                 same = abs(a - b) <= RATIO_TOLERANCE  # type: ignore[operator]
@@ -114,7 +115,7 @@ def quarantine_lines(output: Path) -> list[tuple[str, int, str]]:
     return sorted(lines)
 
 
-@pytest.mark.parametrize("table", list(contract.METRIC_TABLES))
+@pytest.mark.parametrize("table", list(METRIC_TABLES))
 def test_table_agrees_with_oracle(table: str, job: tuple[dict, Path], oracle: OracleResult) -> None:
     assert len(oracle.tables[table]) > 0, f"{table}: the oracle found no rows; the snapshot is too small"
     diffs = differences(table, oracle, job[1])
@@ -150,7 +151,7 @@ def test_hand_made_edge_cases_agree(spark, tmp_path: Path) -> None:
     report = run_job(src, tmp_path / "out", tmp_path / "out" / "_state", spark=spark, progress=False)
     oracle = compute(src, workers=1)
     assert set(oracle.quarantine) == set(contract.REASONS)
-    diffs = [d for table in contract.METRIC_TABLES for d in differences(table, oracle, tmp_path / "out")]
+    diffs = [d for table in METRIC_TABLES for d in differences(table, oracle, tmp_path / "out")]
     if report["lines_read"] != oracle.lines_read:
         diffs.append(f"lines_read: oracle={oracle.lines_read} job={report['lines_read']}")
     counts = {k: int(v) for k, v in report["quarantined_by_reason"].items() if int(v)}

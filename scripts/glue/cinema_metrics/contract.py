@@ -6,8 +6,6 @@ dashboards reads its names from here, so a rename happens in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 # ----------------------------------------------------------------- section 1.1: ECR and CRM
 # (database, table) -> ordered {column: type}; type is one of int, bigint, str, date, datetime.
 DIMENSIONS: dict[tuple[str, str], dict[str, str]] = {
@@ -168,118 +166,8 @@ BUSINESS_DAY_START_HOUR = 6
 # column kinds: id (integer), count (integer), date, money (2 dp), ratio (4 dp), str
 
 
-@dataclass(frozen=True)
-class MetricTable:
-    name: str
-    key: tuple[str, ...]
-    columns: dict[str, str]  # ordered, key columns first
-    pk: str  # format strings over the row's columns
-    sk: str
+# The metric tables are declared in metrics/ (one module each).
 
-
-METRIC_TABLES: dict[str, MetricTable] = {
-    t.name: t
-    for t in (
-        MetricTable(
-            "site_daily",
-            ("site_id", "business_date"),
-            {
-                "site_id": "id",
-                "business_date": "date",
-                "sessions": "count",
-                "capacity": "count",
-                "admissions": "count",
-                "paid_admissions": "count",
-                "box_office": "money",
-                "concession_units": "count",
-                "concession_revenue": "money",
-                "total_revenue": "money",
-                "transactions": "count",
-                "occupancy": "ratio",
-                "atp": "money_ratio",
-                "spend_per_head": "money_ratio",
-                "attach_rate": "ratio",
-                "revenue_per_seat": "money_ratio",
-            },
-            "SITE#{site_id}",
-            "DATE#{business_date}",
-        ),
-        MetricTable(
-            "session_performance",
-            ("showtime_id",),
-            {
-                "showtime_id": "id",
-                "site_id": "id",
-                "business_date": "date",
-                "screen_id": "id",
-                "film_id": "id",
-                "starts_at": "str",
-                "status": "str",
-                "capacity": "count",
-                "admissions": "count",
-                "paid_admissions": "count",
-                "comps": "count",
-                "box_office": "money",
-                "occupancy": "ratio",
-                "atp": "money_ratio",
-            },
-            "SITE#{site_id}#DATE#{business_date}",
-            "SESSION#{hhmm}#{showtime_id}",
-        ),
-        MetricTable(
-            "film_weekly",
-            ("film_id", "week_start"),
-            {
-                "film_id": "id",
-                "week_start": "date",
-                "week_number": "count",
-                "admissions": "count",
-                "box_office": "money",
-                "sessions": "count",
-                "screens": "count",
-                "sites": "count",
-                "per_screen_average": "money_ratio",
-                "wow_change": "ratio",
-                "ltd_box_office": "money",
-            },
-            "FILM#{film_id}",
-            "WEEK#{week_start}",
-        ),
-        MetricTable(
-            "hourly_demand",
-            ("site_id", "business_date", "hour"),
-            {
-                "site_id": "id",
-                "business_date": "date",
-                "hour": "count",
-                "transactions": "count",
-                "tickets": "count",
-                "box_office": "money",
-                "concession_units": "count",
-                "concession_revenue": "money",
-            },
-            "SITE#{site_id}#DATE#{business_date}",
-            "HOUR#{hour:02d}",
-        ),
-        MetricTable(
-            "loyalty_daily",
-            ("site_id", "business_date"),
-            {
-                "site_id": "id",
-                "business_date": "date",
-                "admissions": "count",
-                "member_admissions": "count",
-                "member_share": "ratio",
-                "unique_members": "count",
-                "returning_members": "count",
-                "member_concession_revenue": "money",
-                "member_spend_per_head": "money_ratio",
-            },
-            "SITE#{site_id}",
-            "DATE#{business_date}",
-        ),
-    )
-}
 # Rounding (docs/contract/runs.md): money to cents, ratios to 4 decimals. Money per unit (ATP,
 # spend per head, revenue per seat, per-screen average) is a quotient, so it keeps 4
 # decimals like every other quotient: a reader that rounds it to cents is then within

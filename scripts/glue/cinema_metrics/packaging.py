@@ -28,6 +28,9 @@ ZIP_NAME = "cinema_metrics.zip"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 # Package-relative data files a job module reads at run time (none today: the contract is code).
 JOB_DATA: tuple[str, ...] = ()
+# Packages whose modules are found at run time, not imported by name: every metric declaration
+# (cinema_metrics/metrics/__init__.py discovers them), so each ships when the package does.
+DISCOVERED_PACKAGES: tuple[str, ...] = ("cinema_metrics.metrics",)
 
 
 def _module_file(name: str, package_dir: Path) -> Path | None:
@@ -82,6 +85,15 @@ def import_closure(
                 if sub not in modules and found is not None:
                     modules[sub] = found
                     todo.append((sub, found))
+                    if sub in DISCOVERED_PACKAGES:
+                        todo += [
+                            (f"{sub}.{f.stem}", f)
+                            for f in sorted(found.parent.glob("*.py"))
+                            if f.stem != "__init__"
+                        ]
+                        modules.update(
+                            {f"{sub}.{f.stem}": f for f in found.parent.glob("*.py") if f.stem != "__init__"}
+                        )
     return modules, external
 
 

@@ -10,10 +10,10 @@ from tests.emulator import create_metric_tables
 from tests.unit.job import scenario
 from tests.unit.job.snap import write_snapshot
 
-from cinema_metrics import contract
 from cinema_metrics.cli import main
 from cinema_metrics.job import sinks
 from cinema_metrics.job.dynamodb import BatchWriter, items
+from cinema_metrics.metrics import METRIC_TABLES
 
 
 class FlakyClient:
@@ -77,7 +77,7 @@ def test_item_form_omits_nulls_and_uses_decimals():
     assert item["box_office"] == Decimal("12.50") and item["occupancy"] == Decimal("0.0100")
     assert "atp" not in item
     hourly = pd.DataFrame(
-        {c: [0] for c in contract.METRIC_TABLES["hourly_demand"].columns}
+        {c: [0] for c in METRIC_TABLES["hourly_demand"].kinds}
         | {"hour": [7], "business_date": [20518]}
     )
     assert next(items("hourly_demand", hourly))["sk"] == "HOUR#07"
@@ -92,7 +92,7 @@ def test_run_writes_dynamodb_equal_to_parquet(spark, services, aws_env, tmp_path
     code = main([*args, "--dynamodb-endpoint", services.aws_endpoint, "--table-prefix", prefix, "--quiet"])
     assert code == 0
     res = boto3.resource("dynamodb", endpoint_url=services.aws_endpoint)
-    for t in contract.METRIC_TABLES:
+    for t in METRIC_TABLES:
         got = {(i["pk"], i["sk"]): i for i in res.Table(f"{prefix}{t}").scan()["Items"]}
         want = {(i["pk"], i["sk"]): i for i in items(t, sinks.read_table(tmp_path / "out", t))}
         assert got == want, t

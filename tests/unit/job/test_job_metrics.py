@@ -11,8 +11,8 @@ import pytest
 from tests.unit.job import scenario
 from tests.unit.job.snap import write_snapshot
 
-from cinema_metrics import contract
 from cinema_metrics.job.runner import run_job
+from cinema_metrics.metrics import METRIC_TABLES
 
 
 def read_output(output: Path, table: str) -> pa.Table:
@@ -21,11 +21,11 @@ def read_output(output: Path, table: str) -> pa.Table:
 
 
 def as_dict(table: str, at: pa.Table) -> dict:
-    meta = contract.METRIC_TABLES[table]
+    meta = METRIC_TABLES[table]
     rows = {}
     for r in at.to_pylist():
         key = tuple(r[k] for k in meta.key)
-        rows[key[0] if len(key) == 1 else key] = tuple(r[c] for c in meta.columns if c not in meta.key)
+        rows[key[0] if len(key) == 1 else key] = tuple(r[c] for c in meta.kinds if c not in meta.key)
     return rows
 
 
@@ -37,7 +37,7 @@ def result(spark, tmp_path_factory):
     return root / "out", report
 
 
-@pytest.mark.parametrize("table", list(contract.METRIC_TABLES))
+@pytest.mark.parametrize("table", list(METRIC_TABLES))
 def test_table_matches_hand_computation(result, table):
     output, _ = result
     got = as_dict(table, read_output(output, table))
@@ -47,12 +47,12 @@ def test_table_matches_hand_computation(result, table):
         assert got[key] == values, (table, key)  # exact: ratios are correctly rounded doubles
 
 
-@pytest.mark.parametrize("table", list(contract.METRIC_TABLES))
+@pytest.mark.parametrize("table", list(METRIC_TABLES))
 def test_parquet_types_and_partitions(result, table):
     output, _ = result
     at = read_output(output, table)
     schema = at.schema
-    for col, kind in contract.METRIC_TABLES[table].columns.items():
+    for col, kind in METRIC_TABLES[table].kinds.items():
         t = schema.field(col).type
         expected = {
             "id": pa.int64(),

@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from cinema_metrics.contract import DIMENSIONS, METRIC_TABLES
+from cinema_metrics.contract import DIMENSIONS
 from cinema_metrics.cost import formulas as f
 from cinema_metrics.cost.inputs import PriceList, Workload
 from cinema_metrics.cost.schedule import runs_per_month
+from cinema_metrics.metrics import METRIC_TABLES
 
 GB = 1e9  # the seed and the AWS calculator use decimal GB for storage
 SERVICES = (

@@ -25,8 +25,8 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-from cinema_metrics.contract import METRIC_TABLES
 from cinema_metrics.errors import CliError
+from cinema_metrics.metrics import METRIC_TABLES
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 ATHENA_DIR = REPO_ROOT / "scripts" / "athena"

@@ -53,6 +53,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--table-prefix", default="", help="DynamoDB table name prefix, e.g. cinema-local-")
     p.add_argument("--recompute-all", action="store_true", help="recompute every metric row from the state")
     p.add_argument(
+        "--recompute",
+        action="append",
+        default=[],
+        metavar="METRIC",
+        help="compute this metric table over the whole accepted history this run (repeatable)",
+    )
+    p.add_argument(
         "--lease-seconds",
         type=float,
         default=None,
@@ -82,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     for flag, value in (("--output", args.output), ("--state", args.state), ("--pos-s3", args.pos_s3)):
         if value is not None:
             check_location(value, flag)
+    recompute = check_metric_names(args.recompute, "--recompute")
     dynamo = None
     if args.dynamodb or args.dynamodb_endpoint:
         from cinema_metrics.job.dynamodb import make_client
@@ -100,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         spark_master=args.spark_master,
         reconcile=args.reconcile,
         recompute_all=args.recompute_all,
+        recompute=recompute,
         progress=not args.quiet,
         lease_wait_seconds=args.wait_for_lease,
     )
@@ -132,3 +141,13 @@ def aws_errors(endpoint: str | None) -> Iterator[None]:
         raise CliError(
             f"cannot reach {where} ({exc.kwargs.get('endpoint_url', '')}): check --aws-endpoint"
         ) from None
+
+
+def check_metric_names(names: list[str], flag: str) -> tuple[str, ...]:
+    """The metric names given, each one a declared metric (else a one-line error listing them)."""
+    from cinema_metrics.metrics import TABLES
+
+    unknown = [n for n in names if n not in TABLES]
+    if unknown:
+        raise CliError(f"{flag} {', '.join(unknown)}: not a metric table; the tables are {', '.join(TABLES)}")
+    return tuple(names)

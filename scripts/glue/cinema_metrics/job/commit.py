@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from cinema_metrics.errors import CliError
 from cinema_metrics.job import layout
 from cinema_metrics.storage import Store, parallel_map
@@ -50,6 +52,7 @@ class Head:
     applied: bool = True
     sale_range: dict[str, list[str]] = field(default_factory=dict)  # pd -> [min, max] sale date
     tables: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)  # metric -> declared version computed
     etag: str | None = None  # the tag HEAD.json had when read (None: no HEAD yet)
 
     @property
@@ -81,7 +84,10 @@ def load_head(state: Store) -> Head | None:
             f"{state.url(layout.HEAD)}: state version {d.get('version')}, this job writes {VERSION}; "
             "run once with a fresh --state (the metrics are recomputed from the POS files)"
         )
-    return Head(d["seq"], d["run"], d["applied"], d.get("sale_range", {}), d.get("tables", {}), found.etag)
+    return Head(
+        d["seq"], d["run"], d["applied"], d.get("sale_range", {}), d.get("tables", {}), d.get("versions", {}),
+        found.etag,
+    )  # fmt: skip
 
 
 def write_head(state: Store, head: Head) -> None:
@@ -134,6 +140,7 @@ class Commit:
     outputs: list[list[str]] = field(default_factory=list)  # [tmp rel, output rel]
     output_deletes: list[str] = field(default_factory=list)  # output objects (emptied months)
     dynamodb: list[str] = field(default_factory=list)  # metric tables with staged changed rows
+    dynamodb_deletes: list[str] = field(default_factory=list)  # metric tables with rows that left them
     keys_staged: list[str] = field(default_factory=list)  # staged key objects for the key index
     inbox: list[str] = field(default_factory=list)  # inbox objects this run has read
     report: dict[str, Any] = field(default_factory=dict)  # run_report.json
@@ -149,7 +156,7 @@ class Commit:
 def commit(state: Store, head: Head, record: Commit, lease: Lease) -> Head:
     """Write the record, then HEAD: from here on the run counts, applied or not."""
     lease.renew()
-    new = Head(head.seq + 1, record.run, False, head.sale_range, head.tables, head.etag)
+    new = Head(head.seq + 1, record.run, False, head.sale_range, head.tables, head.versions, head.etag)
     if state.put_new(new.commit_rel, record.to_json()) is None:
         raise CommitConflict(f"{state.url(new.commit_rel)} already exists: another writer took seq {new.seq}")
     write_head(state, new)
@@ -176,15 +183,22 @@ def apply(state: Store, output: Store, head: Head, record: Commit, cfg: RunConfi
         files_index.update(state, record.files)
     parallel_map(lambda c: state.copy(c[0], c[1], into=output), record.outputs)
     output.delete(record.output_deletes)
-    if record.dynamodb and cfg.dynamodb is not None:
-        from cinema_metrics.job.dynamodb import write_tables
+    if (record.dynamodb or record.dynamodb_deletes) and cfg.dynamodb is not None:
+        from cinema_metrics.job.dynamodb import delete_rows, write_tables
 
         lease.renew()
-        changed = {
-            t: sinks.from_arrow(t, state.read_parquet(layout.staging(record.run, f"dynamodb/{t}.parquet")))
-            for t in record.dynamodb
-        }
-        write_tables(cfg.dynamodb.client, cfg.dynamodb.prefix, changed)
+
+        def staged(name: str) -> pd.DataFrame:
+            return sinks.from_arrow(
+                name.split(".")[0], state.read_parquet(layout.staging(record.run, f"dynamodb/{name}.parquet"))
+            )
+
+        write_tables(cfg.dynamodb.client, cfg.dynamodb.prefix, {t: staged(t) for t in record.dynamodb})
+        delete_rows(
+            cfg.dynamodb.client,
+            cfg.dynamodb.prefix,
+            {t: staged(f"{t}.removed") for t in record.dynamodb_deletes},
+        )
     report = (json.dumps(record.report, indent=2) + "\n").encode()
     output.put(layout.run_record(record.run), report)
     output.put(layout.RUN_REPORT, report)

@@ -39,6 +39,7 @@ class RunConfig:
     dimensions: Any = None  # already-loaded Dimensions (the Glue entry reads the catalog)
     reconcile: bool = False  # list the whole POS prefix even when a queue is given
     recompute_all: bool = False
+    recompute: tuple[str, ...] = ()  # metrics to compute over the whole accepted history this run
     progress: bool = True
     limits: PosLimits = field(default_factory=PosLimits)  # per-file limits (job/posfile.py)
     lease_seconds: float = DEFAULT_SECONDS  # the state lease's expiry, renewed between phases

@@ -19,6 +19,7 @@ import pandas as pd
 
 from cinema_metrics import contract
 from cinema_metrics.errors import CliError
+from cinema_metrics.metrics import METRIC_TABLES
 
 BATCH = 25
 RETRYABLE = {
@@ -33,14 +34,15 @@ _EPOCH = dt.date(1970, 1, 1)
 
 def items(table: str, frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """Internal-form rows -> DynamoDB items (Python values for boto3's resource layer)."""
-    meta = contract.METRIC_TABLES[table]
-    cols = list(meta.columns)
+    metric = METRIC_TABLES[table]
+    kinds = metric.kinds
+    cols = list(kinds)
     for rec in frame[cols].itertuples(index=False, name=None):
         item: dict[str, Any] = {}
         for c, v in zip(cols, rec, strict=True):
             if v is None or v is pd.NA or (isinstance(v, float) and v != v):
                 continue
-            kind = meta.columns[c]
+            kind = kinds[c]
             if kind == "date":
                 item[c] = (_EPOCH + dt.timedelta(days=int(v))).isoformat()
             elif kind == "money":
@@ -51,13 +53,7 @@ def items(table: str, frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
                 item[c] = str(v)
             else:
                 item[c] = int(v)
-        fmt = dict(item)
-        if "hour" in fmt:
-            fmt["hour"] = int(fmt["hour"])
-        if "starts_at" in fmt:
-            fmt["hhmm"] = str(fmt["starts_at"])[11:16]
-        item["pk"] = meta.pk.format(**fmt)
-        item["sk"] = meta.sk.format(**fmt)
+        item["pk"], item["sk"] = metric.keys.of(item)
         yield item
 
 
@@ -150,3 +146,17 @@ def write_tables(
     """Write each table's changed rows to `<prefix><table>`; return items written per table."""
     writer = writer or BatchWriter(client)
     return {t: writer.write(f"{prefix}{t}", items(t, frame)) for t, frame in changed.items()}
+
+
+def delete_rows(
+    client, prefix: str, removed: dict[str, pd.DataFrame], writer: BatchWriter | None = None
+) -> dict[str, int]:
+    """Delete the items of rows that left each table (internal form: their keys are computed as
+    for a write); return items deleted per table."""
+    writer = writer or BatchWriter(client)
+
+    def keys(table: str, frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+        for item in items(table, frame):
+            yield {"pk": {"S": item["pk"]}, "sk": {"S": item["sk"]}}
+
+    return {t: writer.delete(f"{prefix}{t}", keys(t, frame)) for t, frame in removed.items()}

@@ -32,23 +32,16 @@ from cinema_metrics import contract
 from cinema_metrics.errors import CliError
 from cinema_metrics.job import commit as cm
 from cinema_metrics.job import layout, read, sinks
-from cinema_metrics.job.aggregate import RETURNING_WINDOW_DAYS, aggregate
 from cinema_metrics.job.config import DynamoTarget, RunConfig
 from cinema_metrics.job.discover import Candidate, discover
 from cinema_metrics.job.keys import KeyIndex, key_index
 from cinema_metrics.job.lease import Lease
 from cinema_metrics.job.parse import EPOCH_DATE, Context, raw_lines
 from cinema_metrics.job.posfile import read_pos_object
-from cinema_metrics.job.tables import (
-    TABLES,
-    DimFrames,
-    build_day_tables,
-    build_film_weeks,
-    date_column,
-    dim_frames,
-    finish_film_weekly,
-    week_start,
-)
+from cinema_metrics.job.recompute import Recompute, RecomputeInput
+from cinema_metrics.metrics import METRICS
+from cinema_metrics.metrics.common import DimFrames, dim_frames
+from cinema_metrics.metrics.windows import Facts
 from cinema_metrics.sources import DimensionCache, Dimensions, load_dimensions
 from cinema_metrics.storage import Store, open_store
 
@@ -183,6 +176,11 @@ def _quarantine_record(source: str, line: int | None, reason: str, raw: str | No
     if detail:
         record["detail"] = detail
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _own_members(rel: str) -> bool:
+    """A members/ object this run staged from its lines (not a compaction of older ones)."""
+    return layout.is_members(rel) and "/compact/" not in rel
 
 
 def _folder_objects(state: Store, folders: list[str], staged: Staged, schema: pa.Schema) -> list[str]:
@@ -460,132 +458,72 @@ class JobRun:
         )
 
     def recompute(self) -> None:
-        """Recompute every metric row the new lines touch and stage the changed months and rows."""
+        """Recompute every metric row the new lines can change (job/recompute.py, from the metric
+        declarations) and stage the rewritten months and the DynamoDB upserts and deletes."""
         self.lease.renew()
-        head, parsed, full, state, output, staged = (
-            self.head, self.parsed, self.full, self.state, self.output, self.staged
-        )  # fmt: skip
-        # days: business dates whose line metrics change (sale and session dates of the new lines).
-        # extra: later dates where only returning_members can change (a new member admission on E
-        # counts on E+1..E+30 at every site): recomputed from the small member-day index, no lines.
-        # weeks: film weeks of the new admissions; film_weekly needs every showtime of those weeks.
+        head, parsed, staged, report = self.head, self.parsed, self.staged, self.report
         sale_range = {k: list(v) for k, v in head.sale_range.items()}
         for p, (lo, hi) in parsed.sale_range.items():
             old = sale_range.get(p)
             sale_range[p] = [min(lo, old[0]), max(hi, old[1])] if old else [lo, hi]
         self.sale_range = sale_range
-        if full:
-            days = extra = weeks = wanted = None
-        else:
-            days = set(parsed.days)
-            extra = set()
-            for e in parsed.member_days:
-                extra.update(range(e + 1, e + RETURNING_WINDOW_DAYS + 1))
-            extra -= days
-            weeks = {int(week_start(d)) for d in days}
-            need = set(days)
-            for w in weeks:
-                need.update(range(w, w + 7))
-            for p, (lo, hi) in sale_range.items():
-                a, b = _day(lo), _day(hi)
-                if any(a <= d <= b for d in days):
-                    need.add(_day(p))
-            wanted = {_iso(d) for d in need}
-        counts_before = dict(head.tables)
-        tables_count = dict(head.tables)
-        report = self.report
-        if full or days:
-            spark = self.session()
-            if wanted is None:
-                folders = sorted({layout.folder_of(r) for r, _s, _t in state.list(layout.LINES)})
-            else:
-                folders = [layout.lines_folder(p) for p in sorted(wanted)]
-            own = [r for r in parsed.line_rels if wanted is None or layout.line_date(r) in wanted]
-            paths = _folder_objects(state, folders, staged, read.LINES_SCHEMA) + own
-            members_in = None
-            if not full:
-                target = days | extra
-                lo, hi = min(target) - RETURNING_WINDOW_DAYS, max(target)
-                months = sorted({_iso(d)[:7] for d in range(lo, hi + 1)})
-                mfolders = [layout.members_folder(m) for m in months]
-                mine = [
-                    c[0] for c in staged.record.copies if layout.is_members(c[0]) and "/compact/" not in c[0]
-                ]
-                mrels = _folder_objects(state, mfolders, staged, read.MEMBERS_SCHEMA)
-                mrels += [rel for rel in mine if layout.member_month(rel) in months]
-                from pyspark.sql import functions as F
-
-                members_in = read.read_objects(spark, state.spec, mrels, read.MEMBERS_SCHEMA).where(
-                    F.col("day").between(lo, hi)
-                )
-            lines_df = read.read_objects(spark, state.spec, paths, read.LINES_SCHEMA, drop=("pd",))
-            agg = aggregate(lines_df, members_in) if paths else _empty_aggregates()
-            self.prog.step("aggregate lines", f"{len(paths)} line objects")
-
-            # the stored rows this run may change: whole months (one object each)
-            need_days = None if full else (days | extra | {d for w in (weeks or ()) for d in range(w, w + 7)})
-            existing = {}
-            for t in TABLES:
-                if full:
-                    existing[t] = _empty_table(t)
-                elif t == "film_weekly":
-                    existing[t] = sinks.read_months(output, t, None)  # chain-wide, one object a month
-                else:
-                    existing[t] = sinks.read_months(output, t, _months(need_days or ()))
-            tables = dict(existing)
-            touched: dict[str, pd.DataFrame] = {}
-            new_tables = build_day_tables(agg, self.dimf, days)
-            for t, frame in new_tables.items():
-                tables[t] = _merge(existing[t], frame, "business_date", days)
-                touched[t] = frame
-            if extra:
-                loyal = _returning_update(tables["loyalty_daily"], agg.members, extra)
-                tables["loyalty_daily"] = _merge(tables["loyalty_daily"], loyal, "business_date", extra)
-                touched["loyalty_daily"] = pd.concat([touched["loyalty_daily"], loyal], ignore_index=True)
-            fw = build_film_weeks(agg, self.dimf, tables["session_performance"], weeks)
-            merged_fw = finish_film_weekly(_merge(existing["film_weekly"], fw, "week_start", weeks))
-            tables["film_weekly"] = merged_fw
-            if weeks is None:
-                touched["film_weekly"] = merged_fw
-            else:
-                first = fw.groupby("film_id")["week_start"].min()
-                starts = merged_fw["film_id"].map(first)
-                touched["film_weekly"] = merged_fw[starts.notna() & (merged_fw["week_start"] >= starts)]
-            self.prog.step("assemble tables", " ".join(f"{t}={len(f)}" for t, f in touched.items()))
-
-            for t in TABLES:
-                col = date_column(t)
-                months = _months(touched[t][col].tolist())
-                if days is not None:
-                    months |= _months(days) if col == "business_date" else _months(weeks or ())
-                    if t == "loyalty_daily":
-                        months |= _months(extra or ())
-                    tables_count[t] = counts_before.get(t, 0) + len(tables[t]) - len(existing[t])
-                else:
-                    months |= sinks.stored_months(output, t)
-                    tables_count[t] = len(tables[t])
-                for month, rows in sinks.split_months(t, tables[t], months).items():
-                    final = layout.metric_month(t, month)
-                    if rows.empty:
-                        staged.record.output_deletes.append(final)
-                        continue
-                    rel = layout.staging(self.run_id, final)
-                    state.put(rel, sinks.month_bytes(t, rows))
-                    staged.record.outputs.append([rel, final])
-                if self.cfg.dynamodb is not None and len(touched[t]):
-                    state.write_parquet(
-                        layout.staging(self.run_id, f"dynamodb/{t}.parquet"), sinks.to_arrow(t, touched[t])
-                    )
-                    staged.record.dynamodb.append(t)
-            self.prog.step("stage parquet", f"{len(staged.record.outputs)} objects")
-            report["changed_keys"] = {t: len(touched.get(t, ())) for t in TABLES}
-        else:
-            report["changed_keys"] = dict.fromkeys(TABLES, 0)
+        versions = {m.name: m.version for m in METRICS}
+        full = frozenset(
+            m.name
+            for m in METRICS
+            if self.full or m.name in self.cfg.recompute or head.versions.get(m.name) != m.version
+        )
+        changes = Recompute(
+            RecomputeInput(
+                state=self.state,
+                output=self.output,
+                dims=self.dimf,
+                facts=Facts(frozenset(parsed.days), frozenset(parsed.member_days)),
+                full=full,
+                sale_range=sale_range,
+                line_rels=parsed.line_rels,
+                member_rels=[c[0] for c in staged.record.copies if _own_members(c[0])],
+                counts=dict(head.tables),
+                session=self.session,
+                folder_objects=lambda folders, schema: _folder_objects(self.state, folders, staged, schema),
+                step=self.prog.step,
+            )
+        ).run()
+        for name, change in changes.items():
+            self._stage_change(name, change)
+        self.prog.step("stage parquet", f"{len(staged.record.outputs)} objects")
+        report["changed_keys"] = {n: len(c.rows) for n, c in changes.items()}
+        report["removed_keys"] = {n: len(c.removed) for n, c in changes.items() if len(c.removed)}
+        report["recomputed_whole"] = sorted(full)
         if self.cfg.dynamodb is not None:
-            report["dynamodb_items"] = {t: report["changed_keys"][t] for t in staged.record.dynamodb}
+            report["dynamodb_items"] = {n: len(changes[n].rows) for n in staged.record.dynamodb}
         staged.record.keys_staged = staged.keys
-        report["tables"] = {t: int(tables_count.get(t, 0)) for t in TABLES}
-        report["full_recompute"] = bool(full)
+        report["tables"] = {n: int(c.count) for n, c in changes.items()}
+        report["full_recompute"] = bool(self.full)
+        self.versions = versions
+
+    def _stage_change(self, name: str, change) -> None:
+        """The months a change rewrites (or empties), and its DynamoDB upserts and deletes."""
+        staged, state = self.staged, self.state
+        months = sinks.split_months(name, change.merged, change.months) if change.months else {}
+        for month_name, rows in months.items():
+            final = layout.metric_month(name, month_name)
+            if rows.empty:
+                staged.record.output_deletes.append(final)
+                continue
+            rel = layout.staging(self.run_id, final)
+            state.put(rel, sinks.month_bytes(name, rows))
+            staged.record.outputs.append([rel, final])
+        if self.cfg.dynamodb is None:
+            return
+        if len(change.rows):
+            upserts = layout.staging(self.run_id, f"dynamodb/{name}.parquet")
+            state.write_parquet(upserts, sinks.to_arrow(name, change.rows))
+            staged.record.dynamodb.append(name)
+        if len(change.removed):
+            removed = layout.staging(self.run_id, f"dynamodb/{name}.removed.parquet")
+            state.write_parquet(removed, sinks.to_arrow(name, change.removed))
+            staged.record.dynamodb_deletes.append(name)
 
     def commit(self) -> None:
         report = self.report
@@ -595,6 +533,7 @@ class JobRun:
         self.staged.record.report = report
         self.head.sale_range = self.sale_range
         self.head.tables = report["tables"]
+        self.head.versions = self.versions
         self.head = cm.commit(self.state, self.head, self.staged.record, self.lease)
         self.prog.step("commit", f"run {self.run_id}")
 
@@ -604,72 +543,3 @@ class JobRun:
         self.prog.step("apply", f"{len(record.copies) + len(record.outputs)} objects in place")
         self.report["timings"] = self.prog.timings
         self.report["seconds"] = self.prog.total
-
-
-def _empty_table(table: str) -> pd.DataFrame:
-    return sinks.from_arrow(table, sinks.arrow_schema(table).empty_table())
-
-
-def _merge(existing: pd.DataFrame, new: pd.DataFrame, col: str, values: set[int] | None) -> pd.DataFrame:
-    if values is None:
-        return new.reset_index(drop=True)
-    keep = existing[~existing[col].isin(values)]
-    return pd.concat([keep, new], ignore_index=True) if len(keep) else new.reset_index(drop=True)
-
-
-def _returning_update(loyalty: pd.DataFrame, members: pd.DataFrame, extra: set[int]) -> pd.DataFrame:
-    """loyalty_daily rows of the `extra` dates with unique/returning members recounted (their
-    other columns come from lines this run did not touch)."""
-    rows = loyalty[loyalty["business_date"].isin(extra)]
-    m = members.rename(columns={"day": "business_date"})
-    out = rows.drop(columns=["unique_members", "returning_members"]).merge(
-        m[["site_id", "business_date", "unique_members", "returning_members"]],
-        on=["site_id", "business_date"],
-        how="left",
-    )
-    for c in ("unique_members", "returning_members"):
-        out[c] = out[c].fillna(0).astype("int64")
-    return out[list(loyalty.columns)].reset_index(drop=True)
-
-
-def _months(days) -> set[str]:
-    return {_iso(d)[:7] for d in days}
-
-
-def _empty_aggregates():
-    from cinema_metrics.job.aggregate import Aggregates
-
-    return Aggregates(
-        shows=pd.DataFrame(
-            columns=[
-                "showtime_id",
-                "lines",
-                "admissions",
-                "paid_admissions",
-                "comps",
-                "box_cents",
-                "member_admissions",
-            ],
-            dtype="int64",
-        ),
-        hours=pd.DataFrame(
-            columns=[
-                "site_id",
-                "hour",
-                "transactions",
-                "tickets",
-                "box_cents",
-                "conc_units",
-                "conc_cents",
-                "member_conc_cents",
-                "day",
-            ],
-            dtype="int64",
-        ),
-        days=pd.DataFrame(
-            columns=["site_id", "transactions", "attach_den", "attach_num", "day"], dtype="int64"
-        ),
-        members=pd.DataFrame(
-            columns=["site_id", "day", "unique_members", "returning_members"], dtype="int64"
-        ),
-    )

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from cinema_metrics import contract
 from cinema_metrics.job import layout
-from cinema_metrics.job.tables import date_column
+from cinema_metrics.metrics import METRIC_TABLES
 from cinema_metrics.storage import Store, open_store
 
 MONEY_TYPE = pa.decimal128(18, 2)
@@ -28,7 +28,7 @@ _KIND_TYPES = {"id": pa.int64(), "count": pa.int64(), "date": pa.date32(), "str"
 
 
 def arrow_schema(table: str) -> pa.Schema:
-    cols = contract.METRIC_TABLES[table].columns
+    cols = METRIC_TABLES[table].kinds
     fields = []
     for c, kind in cols.items():
         if kind == "money":
@@ -44,7 +44,7 @@ def arrow_schema(table: str) -> pa.Schema:
 def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     """Internal form (day numbers, cents, scaled ratios) -> the typed Arrow table."""
     arrays = []
-    for f, (c, kind) in zip(arrow_schema(table), contract.METRIC_TABLES[table].columns.items(), strict=True):
+    for f, (c, kind) in zip(arrow_schema(table), METRIC_TABLES[table].kinds.items(), strict=True):
         s = frame[c]
         if kind == "money":
             dec = pa.array(s.to_numpy(np.int64)).cast(pa.decimal128(19, 0))
@@ -66,7 +66,7 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 def from_arrow(table: str, at: pa.Table) -> pd.DataFrame:
     """Typed Arrow -> internal form (inverse of to_arrow)."""
     out = {}
-    for c, kind in contract.METRIC_TABLES[table].columns.items():
+    for c, kind in METRIC_TABLES[table].kinds.items():
         col = at.column(c)
         if kind == "money":
             cents = pc.multiply(col.cast(pa.decimal128(20, 2)), pa.scalar(Decimal(100), pa.decimal128(3, 0)))
@@ -82,7 +82,7 @@ def from_arrow(table: str, at: pa.Table) -> pd.DataFrame:
             out[c] = col.to_pylist()
         else:
             out[c] = col.to_numpy().astype(np.int64)
-    return pd.DataFrame(out, columns=list(contract.METRIC_TABLES[table].columns))
+    return pd.DataFrame(out, columns=list(METRIC_TABLES[table].kinds))
 
 
 def month_of(days: pd.Series) -> pd.Series:
@@ -94,7 +94,7 @@ def month_of(days: pd.Series) -> pd.Series:
 def month_bytes(table: str, rows: pd.DataFrame) -> bytes:
     import io
 
-    key = list(contract.METRIC_TABLES[table].key)
+    key = list(METRIC_TABLES[table].key)
     rows = rows.sort_values(key, kind="stable").reset_index(drop=True)
     buf = io.BytesIO()
     pq.write_table(to_arrow(table, rows), buf, compression="zstd")
@@ -103,7 +103,7 @@ def month_bytes(table: str, rows: pd.DataFrame) -> bytes:
 
 def split_months(table: str, frame: pd.DataFrame, months: set[str]) -> dict[str, pd.DataFrame]:
     """The rows of each given month (empty frames for months left without rows)."""
-    keyed = frame.assign(_m=month_of(frame[date_column(table)]).values)
+    keyed = frame.assign(_m=month_of(frame[METRIC_TABLES[table].date]).values)
     return {m: keyed[keyed["_m"] == m].drop(columns="_m") for m in sorted(months)}
 
 

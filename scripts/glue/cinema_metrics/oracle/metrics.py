@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cinema_metrics import contract
+from cinema_metrics.metrics import METRIC_TABLES
 from cinema_metrics.oracle.pos import MICROS
 
 # Friday on or before a date: DuckDB dayofweek is 0 = Sunday .. 5 = Friday, 6 = Saturday.
@@ -190,14 +191,14 @@ def _records(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
 
 
 def _to_arrow(name: str, rows: list[dict]) -> pa.Table:
-    spec = contract.METRIC_TABLES[name]
+    spec = METRIC_TABLES[name]
     arrays = []
-    for col, kind in spec.columns.items():
+    for col, kind in spec.kinds.items():
         values = [r[col] for r in rows]
         if kind == "money":
             values = [None if v is None else Decimal(v).scaleb(-2) for v in values]
         arrays.append(pa.array(values, _ARROW[kind]))
-    table = pa.Table.from_arrays(arrays, names=list(spec.columns))
+    table = pa.Table.from_arrays(arrays, names=list(spec.kinds))
     return table.sort_by([(k, "ascending") for k in spec.key])
 
 

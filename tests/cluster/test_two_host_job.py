@@ -11,8 +11,11 @@ table. The CLI and the Glue entry point (real awsglue, faked GlueContext) each r
   (d) an idle run (nothing new),
   (e) a run SIGKILLed (its process group) once it has staged an object under
       curated/_state/tmp/, then the next run;
+  (f) a run after a metric's declared version moved on (HEAD records the version each table
+      was computed with; it is set one back here): that table is computed again over the whole
+      accepted history, in Spark tasks on the isolated executor, and comes out the same;
 
-and the five metric tables, the quarantine multiset and the summed run reports must equal one
+and every metric table, the quarantine multiset and the summed run reports must equal one
 local run (folders, no cluster) over the same final set of files; nothing staged remains, and
 the killed run's objects are gone.
 """
@@ -273,11 +276,20 @@ def run_sequence(start: Start, world: World, stages: Stages, timings: dict[str, 
     rerun = step("after the kill", {}, {})
     assert rerun["files_read"] == len(stages.killed)
 
+    # (f) the state says film_weekly was computed by an older declaration
+    state_store = open_store(f"s3://{world.bucket}/{STATE}", world.endpoint)
+    head = json.loads(state_store.get("HEAD.json") or b"{}")
+    head["versions"]["film_weekly"] -= 1
+    state_store.put("HEAD.json", json.dumps(head).encode())
+    step("after a version change", {}, tasks)
+
     objs = s3_objects(world.endpoint, world.bucket, "curated/")
     state = {k[len("_state/") :]: v for k, v in objs.items() if k.startswith("_state/")}
     reports = committed_reports(state)
     assert all(r["run_id"] != killed_run for r in reports), "the killed run never committed"
-    assert len(reports) == 6 - 1, [r["run_id"] for r in reports]  # (a)-(d) and the rerun
+    assert len(reports) == 6, [r["run_id"] for r in reports]  # (a)-(d), the rerun, (f)
+    assert reports[-1]["recomputed_whole"] == ["film_weekly"], reports[-1]
+    assert reports[-1]["changed_keys"]["film_weekly"] == reports[-1]["tables"]["film_weekly"] > 0
     return {
         "tables": tables_of(objs),
         "quarantine": quarantine_of(objs),

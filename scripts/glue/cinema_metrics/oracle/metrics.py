@@ -31,7 +31,7 @@ WITH located AS (
     FROM accepted a JOIN sites si USING (site_id)
 )
 SELECT x.transaction_id, x.site_id, x.sold_utc, x.customer_id, x.is_ticket, x.showtime_id,
-       x.ticket_type, x.quantity, x.amount,
+       x.ticket_type, x.category, x.quantity, x.amount,
        CAST(x.sold_local - INTERVAL 6 HOUR AS DATE) AS sale_date,
        CAST(hour(x.sold_local) AS INTEGER) AS sale_hour,
        st.bdate AS show_date, st.film_id,

@@ -53,6 +53,7 @@ SCHEMA = pa.schema(
         ("is_ticket", pa.bool_()),
         ("showtime_id", pa.int64()),
         ("ticket_type", pa.string()),
+        ("category", pa.string()),  # a concession's category (null for a ticket)
         ("quantity", pa.int64()),
         ("amount", pa.int64()),  # micro-dollars
     ]
@@ -223,6 +224,7 @@ def validate(text: str, lk: Lookups) -> tuple:
         is_ticket,
         showtime_id if is_ticket else None,
         obj["ticket_type"] if is_ticket else None,
+        None if is_ticket else obj["category"],
         qty,
         amount,
     )
@@ -278,7 +280,7 @@ class ChunkResult:
 
 def check_files(jobs: list[tuple[int, str]], lk: Lookups) -> ChunkResult:
     res = ChunkResult()
-    cols: list[list] = [[] for _ in range(10)]
+    cols: list[list] = [[] for _ in range(len(SCHEMA) - 2)]
     appends = [c.append for c in cols]
     file_ids: list[int] = []
     numbers: list[int] = []

@@ -94,7 +94,7 @@ def test_history_phase_tiny(tmp_path: Path) -> None:
     line = next(x for x in done.stdout.splitlines() if x.startswith("history: "))
     assert re.fullmatch(
         r"history: requests 2d=\d+ 5d=\d+ ratio=[\d.]+; bytes 2d=\d+ 5d=\d+ ratio=[\d.]+; "
-        r"wall 2d=[\d.]+s 5d=[\d.]+s",
+        r"wall 2d=[\d.]+s 5d=[\d.]+s; film_weekly GET 2d=\d+ 5d=\d+",
         line,
     ), line
     r = json.loads((cache / "bench_history.json").read_text())
@@ -105,3 +105,4 @@ def test_history_phase_tiny(tmp_path: Path) -> None:
         assert run["s3_requests"].get("GET", 0) > 0 and run["s3_requests"].get("PUT", 0) > 0
         assert run["other_requests"].get("dynamodb:BatchGetItem", 0) > 0, "rule 11 asks the keys table"
         assert run["other_requests"].get("amazonsqs:ReceiveMessage", 0) > 0, "the queue names the new objects"
+        assert run["metric_table_gets"].get("film_weekly", 0) > 0, "film_weekly's months are read"

@@ -189,6 +189,7 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
         cmd += ["--pos-queue", queue, "--keys-table", table, "--aws-endpoint", meter.url]
         wall = _run(cmd, work / f"increment-{days}d.log", env=_env(meter.url))
         counts, read_b, written_b = dict(meter.counts), meter.bytes_read, meter.bytes_written
+        table_gets = dict(sorted(meter.table_gets.items()))
     report = json.loads(s3.get_object(Bucket=bucket, Key="curated/run_report.json")["Body"].read())
     s3_counts = {k[3:]: v for k, v in sorted(counts.items()) if k.startswith("s3:")}
     return {
@@ -201,6 +202,7 @@ def _history(emu: Emulator, days: int, snap: Path, hist: list[str], inc: list[st
         "s3_requests": s3_counts,
         "s3_requests_total": sum(s3_counts.values()),
         "other_requests": {k: v for k, v in sorted(counts.items()) if not k.startswith("s3:")},
+        "metric_table_gets": table_gets,
         "bytes_read": read_b,
         "bytes_written": written_b,
         "wall_s": round(wall, 2),
@@ -232,10 +234,12 @@ def run_history(args: argparse.Namespace, cache: Path) -> dict:
     req_ratio = round(b["s3_requests_total"] / a["s3_requests_total"], 3)
     bytes_a, bytes_b = a["bytes_read"] + a["bytes_written"], b["bytes_read"] + b["bytes_written"]
     bytes_ratio = round(bytes_b / bytes_a, 3)
+    fw_a, fw_b = (r["metric_table_gets"].get("film_weekly", 0) for r in (a, b))
     line = (
         f"history: requests {short}d={a['s3_requests_total']} {long_}d={b['s3_requests_total']} "
         f"ratio={req_ratio}; bytes {short}d={bytes_a} {long_}d={bytes_b} ratio={bytes_ratio}; "
-        f"wall {short}d={a['wall_s']}s {long_}d={b['wall_s']}s"
+        f"wall {short}d={a['wall_s']}s {long_}d={b['wall_s']}s; "
+        f"film_weekly GET {short}d={fw_a} {long_}d={fw_b}"
     )
     for r in (a, b):
         _say(

@@ -41,6 +41,7 @@ class Meter:
         assert u.hostname in ("127.0.0.1", "localhost"), "loopback only"
         self.upstream = (u.hostname, u.port)
         self.counts: Counter[str] = Counter()
+        self.table_gets: Counter[str] = Counter()  # GETs of each metric table's stored months
         self.bytes_read = 0  # S3 response bodies: what the job downloaded
         self.bytes_written = 0  # S3 request bodies: what it uploaded
         self._lock = threading.Lock()
@@ -60,6 +61,7 @@ class Meter:
     def reset(self) -> None:
         with self._lock:
             self.counts.clear()
+            self.table_gets.clear()
             self.bytes_read = self.bytes_written = 0
 
     def s3(self) -> dict[str, int]:
@@ -88,6 +90,8 @@ class Meter:
                 conn.close()
                 with meter._lock:
                     meter.counts[kind] += 1
+                    if kind == "s3:GET" and "/metrics/" in self.path:
+                        meter.table_gets[self.path.split("/metrics/", 1)[1].split("/", 1)[0]] += 1
                     if kind.startswith("s3:"):
                         meter.bytes_written += len(body)
                         meter.bytes_read += len(data)

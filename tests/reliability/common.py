@@ -25,7 +25,7 @@ def quarantine(output: Path) -> list[dict[str, Any]]:
     """Every quarantine record of every run, in file then line order (a file's whole-file
     record, line_number null, first)."""
     recs = []
-    for f in sorted((Path(output) / "quarantine").glob("*.jsonl")):
+    for f in sorted((Path(output) / "quarantine").rglob("*.jsonl")):
         recs += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines()]
     return sorted(recs, key=lambda r: (r["source_file"], r["line_number"] or 0))
 
@@ -80,10 +80,7 @@ def parquet_items(output: Path) -> dict[str, dict[tuple[str, str], dict[str, Any
     """The items the Parquet tables of a run stand for (docs/contract/runs.md), keyed by (pk, sk)."""
     from cinema_metrics.job.dynamodb import items
 
-    return {
-        t: {(i["pk"], i["sk"]): i for i in items(t, sinks.read_table(output, t))}
-        for t in METRIC_TABLES
-    }
+    return {t: {(i["pk"], i["sk"]): i for i in items(t, sinks.read_table(output, t))} for t in METRIC_TABLES}
 
 
 def table_diff(got: dict[str, list[dict[str, str]]], want: dict[str, list[dict[str, str]]]) -> str:

@@ -19,6 +19,7 @@ from cinema_metrics.job.runner import run_job
 from cinema_metrics.oracle import compute
 
 TRUNCATED = "pos/z_truncated.jsonl.gz"
+RECORD = {"source_file", "line_number", "reason", "raw", "raw_cut", "site_id", "business_date"}
 
 
 @pytest.fixture(scope="module")
@@ -111,10 +112,10 @@ def test_quarantine_records_carry_the_contract_fields(job, corpus: Path) -> None
     for rec in records:
         rel = rec["source_file"]
         if rec["line_number"] is None:  # a file rejected whole: the reason and why, no text
-            assert set(rec) == {"source_file", "line_number", "reason", "raw", "raw_cut", "detail"}
+            assert set(rec) == {*RECORD, "detail"} and rec["site_id"] is rec["business_date"] is None
             assert rec["reason"] in contract.FILE_REASONS and rec["raw"] is None and rec["detail"]
             continue
-        assert set(rec) == {"source_file", "line_number", "reason", "raw", "raw_cut"}, rec.keys()
+        assert set(rec) == RECORD, rec.keys()
         assert rec["reason"] in contract.REASONS
         if rel not in texts:
             texts[rel] = _lines(rel, (corpus / rel).read_bytes())

@@ -104,11 +104,13 @@ def test_changed_file_and_redelivery(spark, tmp_path):
     assert r2["files_read"] == 1
     assert r2["quarantined_by_reason"] == {"duplicate_line": 4}
     assert r2["lines_accepted"] == 3
-    q = [json.loads(x) for f in sorted((tmp_path / "out" / "quarantine").glob("*.jsonl")) for x in f.open()]
+    q = [json.loads(x) for f in sorted((tmp_path / "out" / "quarantine").rglob("*.jsonl")) for x in f.open()]
     assert [(x["source_file"], x["line_number"], x["reason"]) for x in q] == [
         ("pos/site=1/a.jsonl", n, "duplicate_line") for n in (1, 2, 3, 4)
     ]
     assert json.loads(q[0]["raw"]) == scenario.SITE1[0]
+    # where the line was sold, for the data-quality views: ticket A, 18:00 on 2026-03-06 at site 1
+    assert (q[0]["site_id"], q[0]["business_date"]) == (1, "2026-03-06")
     # identical re-delivery under another path: every line is a duplicate, tables unchanged
     before = tables(tmp_path / "out")
     add_pos(src, {"site=1/b.jsonl": scenario.SITE1})
@@ -131,7 +133,7 @@ def test_killed_run_leftovers_are_ignored(spark, tmp_path):
     report = run_job(src, tmp_path / "out", spark=spark, progress=False)
     assert report["lines_accepted"] == 10
     assert not dead.exists() and not list(state.glob("pending/*"))
-    assert not list((tmp_path / "out" / "quarantine").glob("*dead*"))
+    assert not list((tmp_path / "out" / "quarantine").rglob("*dead*"))
     assert not list(state.glob("lines/*/*dead*")), "nothing of the killed run reached lines/"
     # the metric output vanished (e.g. deleted by hand): the next run rebuilds it from the state
     shutil.rmtree(tmp_path / "out" / "metrics")

@@ -272,3 +272,14 @@ def test_a_long_quarantined_line_keeps_a_bounded_prefix_and_says_so():
         ("malformed_json", 100, True),
         ("malformed_json", 4, False),
     ]
+
+
+def test_a_quarantined_line_says_where_it_was_sold_when_it_can():
+    from cinema_metrics.job.parse import locate
+
+    unknown_showtime = with_(showtime_id=9999)
+    assert check_line(json.dumps(unknown_showtime).encode(), CTX)[0] == "unknown_showtime"
+    assert locate(json.dumps(unknown_showtime).encode(), CTX) == (1, day("2026-03-06"))
+    assert locate(json.dumps(with_(sold_at="yesterday")).encode(), CTX) == (1, None)
+    assert locate(json.dumps(with_(site_id=77)).encode(), CTX) == (None, None)
+    assert locate(b"not json", CTX) == (None, None)

@@ -13,9 +13,9 @@ State (docs/STATE.md tells the protocol):
   files/<folder hash>.json            processed POS objects of one folder
 Output (what Athena and the dashboards read):
   metrics/<table>/partition_month=<m>/data.parquet
-  quarantine/<run>.jsonl
-  run_report.json
-  runs/<run>.json                     every run's report (the history a status reads)
+  quarantine/run_date=<d>/<run>.jsonl a run's quarantine records (partitioned by the run's date)
+  runs/run_date=<d>/<run>.json        every run's report, or a failed run's record (status, error)
+  run_report.json                     the last committed run's report
 """
 
 from __future__ import annotations
@@ -134,9 +134,14 @@ def metric_month_of(rel: str) -> str | None:
     return rel.split("partition_month=", 1)[1].split("/", 1)[0]
 
 
+def run_date(run: str) -> str:
+    """The UTC date a run started (its id begins YYYYMMDDTHHMMSS), YYYY-MM-DD."""
+    return f"{run[0:4]}-{run[4:6]}-{run[6:8]}"
+
+
 def quarantine(run: str) -> str:
-    return f"{QUARANTINE}{run}.jsonl"
+    return f"{QUARANTINE}run_date={run_date(run)}/{run}.jsonl"
 
 
 def run_record(run: str) -> str:
-    return f"{RUNS}{run}.json"
+    return f"{RUNS}run_date={run_date(run)}/{run}.json"

@@ -276,6 +276,33 @@ def check_line(line: bytes, ctx: Context) -> tuple[str | None, tuple | None]:
         return r.reason, None
 
 
+_SITE, _SALE = FIELDS.index("site_id"), FIELDS.index("sale_date")
+
+
+def locate(line: bytes, ctx: Context) -> tuple[int | None, int | None]:
+    """(site_id, sale business date) of a quarantined line, as far as its text tells them (a
+    known site; a sold_at with an offset): what the data-quality views group quarantined lines
+    by. (None, None) when the line is not a JSON object."""
+    try:
+        obj = _loads(line)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None, None
+    if type(obj) is not dict:
+        return None, None
+    site = obj.get("site_id")
+    if type(site) is not int or site not in ctx.sites:
+        return None, None
+    sold_at = obj.get("sold_at")
+    try:
+        ts = dt.datetime.fromisoformat(sold_at) if type(sold_at) is str else None
+        local = ts.astimezone(ctx.zone(site)) if ts is not None and ts.utcoffset() is not None else None
+    except (ValueError, OverflowError):
+        local = None
+    if local is None:
+        return site, None
+    return site, local.toordinal() - _EPOCH_ORDINAL - (local.hour < contract.BUSINESS_DAY_START_HOUR)
+
+
 def _opt_int(value: object, lo: int, hi: int) -> int | None:
     return None if value is None else _int(value, lo, hi)
 
@@ -391,13 +418,16 @@ def parse_file(
     raw_limit: int = contract.RAW_PREFIX_BYTES,
 ) -> Iterator[tuple]:
     """Yield one row (COLUMNS order) per line of a POS file's decompressed text."""
-    nulls = (None,) * len(FIELDS)
+    nulls = [None] * len(FIELDS)
     for n, line, broken_tail in split_lines(text, broken):
         reason, values = ("malformed_json", None) if broken_tail else check_line(line, ctx)
         if reason is None:
             yield (file_idx, relpath, n, None, None, None, *values)
-        else:
-            yield (file_idx, relpath, n, reason, *raw_text(line, raw_limit), *nulls)
+            continue
+        where = list(nulls)
+        if not broken_tail:
+            where[_SITE], where[_SALE] = locate(line, ctx)
+        yield (file_idx, relpath, n, reason, *raw_text(line, raw_limit), *where)
 
 
 def raw_lines(text: bytes, broken: bool, raw_limit: int) -> Iterator[tuple[int, str, bool]]:

@@ -54,9 +54,11 @@ _TYPES = {
     "pd": pa.date32(),
 }
 assert tuple(_TYPES) == parse.COLUMNS
-_QUARANTINE = ("file_idx", "source_file", "line_number", "reason", "raw", "raw_cut")
+# A quarantined line: where it is, why, its text, and where it was sold when the text says so.
+_QUARANTINE = ("file_idx", "source_file", "line_number", "reason", "raw", "raw_cut", "site_id", "sale_date")
 # A candidate: every parser column but the quarantine ones (reason, raw, raw_cut are null for it).
 CANDIDATE_SCHEMA = pa.schema([(c, t) for c, t in _TYPES.items() if c not in ("reason", "raw", "raw_cut")])
+assert all(c in CANDIDATE_SCHEMA.names for c in ("site_id", "sale_date"))
 REJECTED_SCHEMA = pa.schema([(c, _TYPES[c]) for c in _QUARANTINE])
 _CAND_IDX = [parse.COLUMNS.index(c) for c in CANDIDATE_SCHEMA.names]
 _REJ_IDX = [parse.COLUMNS.index(c) for c in REJECTED_SCHEMA.names]

@@ -14,6 +14,7 @@ finished by the next run (after it). Nothing is lost or doubled.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -71,10 +72,8 @@ class Progress:
         return round(time.monotonic() - self.t0, 3)
 
 
-def _day(d: str | dt.date) -> int:
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    return (d - EPOCH_DATE).days
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _iso(day: int) -> str:
@@ -161,6 +160,7 @@ class Parsed:
     files_rejected: dict[str, tuple[str, str]] = field(default_factory=dict)  # relpath -> (reason, detail)
     shas: dict[int, str] = field(default_factory=dict)  # candidate index -> sha256 (every file seen)
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (file_idx, line_number)
+    duplicate_sites: dict[tuple[int, int], tuple] = field(default_factory=dict)  # -> (site_id, sale_date)
     line_rels: list[str] = field(default_factory=list)  # this run's staged lines/ objects
     days: set[int] = field(default_factory=set)  # attribution and sale dates of the new lines
     member_days: set[int] = field(default_factory=set)  # session dates of new member admissions
@@ -171,11 +171,23 @@ class Parsed:
         return self.lines_read - sum(self.reasons.values())
 
 
-def _quarantine_record(source: str, line: int | None, reason: str, raw: str | None, cut: bool, detail=None):
-    record = {"source_file": source, "line_number": line, "reason": reason, "raw": raw, "raw_cut": cut}
+def _quarantine_record(
+    source: str, line: int | None, reason: str, raw: str | None, cut: bool, detail=None, where=(None, None)
+) -> str:
+    """One quarantine record (docs/contract/quarantine.md): where the line is, why, its text,
+    and the site and sale business date it was sold at when its text tells them."""
+    record = {
+        "source_file": source, "line_number": line, "reason": reason, "raw": raw, "raw_cut": cut,
+        "site_id": where[0], "business_date": where[1],
+    }  # fmt: skip
     if detail:
         record["detail"] = detail
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _iso_date(day) -> str:
+    """A sale date from Arrow (datetime.date) or a day number, as YYYY-MM-DD."""
+    return day.isoformat() if isinstance(day, dt.date) else _iso(int(day))
 
 
 def _own_members(rel: str) -> bool:
@@ -234,6 +246,7 @@ class JobRun:
         else:
             self.session = lambda: spark
         self.run_id = cm.new_run_id()
+        self.started_at = _now()
         self.staged = Staged(self.run_id)
         self.parsed = Parsed()
         self.todo: list[Candidate] = []
@@ -259,7 +272,8 @@ class JobRun:
             self.recompute()
             self.commit()
             self.apply()
-        except (Exception, KeyboardInterrupt):
+        except (Exception, KeyboardInterrupt) as exc:
+            self.record_failure(exc)
             self.release_lease()  # a run killed outright (SIGKILL) leaves it to expire instead
             raise
         self.release_lease()
@@ -297,6 +311,23 @@ class JobRun:
         self.prog.step(
             "take the lease", f"until {time.strftime('%H:%M:%S', time.gmtime(self.lease.holder.expires_at))}Z"
         )
+
+    def record_failure(self, exc: BaseException) -> None:
+        """A failed run's record under runs/ (status failed, its one-line reason), so the data
+        quality views and `cinema-metrics status` show it. Only a run that held the lease writes
+        one; the record is best effort and never hides the original error."""
+        if getattr(self, "lease", None) is None:
+            return
+        record = {
+            "run_id": self.run_id,
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500],
+            "started_at": self.started_at,
+            "finished_at": _now(),
+            "seconds": self.prog.total,
+        }
+        with contextlib.suppress(Exception):  # the run's own error is the one to report
+            self.output.put(layout.run_record(self.run_id), (json.dumps(record, indent=2) + "\n").encode())
 
     def release_lease(self) -> None:
         lease = getattr(self, "lease", None)
@@ -376,9 +407,16 @@ class JobRun:
         state, run_id = self.state, self.run_id
         cand_rels = [r for r, _s, _t in state.list(f"{staging}{read.CANDIDATES}/")]
         keys = state.read_parquets(cand_rels, read.CANDIDATE_SCHEMA).select(
-            ["transaction_id", "line_no", "file_idx", "line_number"]
+            ["transaction_id", "line_no", "file_idx", "line_number", "site_id", "sale_date"]
         )
         self.parsed.duplicates = dup_at = _duplicates(keys, self.index)
+        if dup_at:  # where each duplicate was sold, for the quarantine record
+            at = set(dup_at)
+            where = zip(
+                *(keys[c].to_pylist() for c in ("file_idx", "line_number", "site_id", "sale_date")),
+                strict=True,
+            )
+            self.parsed.duplicate_sites = {(i, n): (site, day) for i, n, site, day in where if (i, n) in at}
         drop = set(dup_at)
         out = layout.staging(run_id)
         jobs = [(rel, int(rel.rsplit("-", 1)[1].split(".")[0])) for rel in cand_rels]
@@ -406,6 +444,9 @@ class JobRun:
             d["reason"] = "duplicate_line"
             d["raw"] = None
             d["raw_cut"] = False
+            sold = [parsed.duplicate_sites.get(k, (None, None)) for k in parsed.duplicates]
+            d["site_id"] = [s for s, _d in sold]
+            d["sale_date"] = [day for _s, day in sold]
             q = pd.concat([q, d[cols]], ignore_index=True)
         whole = {
             i: parsed.files_rejected[c.relpath]
@@ -419,14 +460,15 @@ class JobRun:
                 continue
             rows = q[q["file_idx"] == idx].sort_values("line_number", kind="stable")
             texts: dict[int, tuple[str, bool]] | None = None
-            for _i, rel, n, reason, raw, cut in rows.itertuples(index=False, name=None):
+            for _i, rel, n, reason, raw, cut, site, day in rows.itertuples(index=False, name=None):
                 if not isinstance(raw, str):  # a duplicate: its text was not kept, read it again
                     if texts is None:
                         content = read_pos_object(self.pos, todo[idx].name, self.cfg.limits)
                         limit = self.cfg.limits.raw_bytes
                         texts = {k: (t, c) for k, t, c in raw_lines(content.text, content.broken, limit)}
                     raw, cut = texts.get(int(n), ("", False))
-                yield _quarantine_record(rel, int(n), reason, raw, bool(cut))
+                sold = (None if pd.isna(site) else int(site), None if pd.isna(day) else _iso_date(day))
+                yield _quarantine_record(rel, int(n), reason, raw, bool(cut), where=sold)
 
     def _stage_quarantine(self, staging: str) -> None:
         parsed, report = self.parsed, self.report
@@ -529,7 +571,9 @@ class JobRun:
         report = self.report
         report["timings"] = self.prog.timings
         report["seconds"] = self.prog.total
-        report["finished_at"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        report["status"] = "succeeded"
+        report["started_at"] = self.started_at
+        report["finished_at"] = _now()
         self.staged.record.report = report
         self.head.sale_range = self.sale_range
         self.head.tables = report["tables"]

@@ -14,7 +14,9 @@ prefix's S3 event notifications), keys_table (the DynamoDB table of accepted lin
 reconcile ("true": list the whole POS prefix by key, ETag and size this run, catching any
 object whose event the queue lost; a weekly trigger passes it), recompute (comma-separated metric
 tables to compute over the whole accepted history this run, e.g. after a definition changed
-without a version bump; a new table or a new version needs nothing: the next run does it).
+without a version bump; a new table or a new version needs nothing: the next run does it);
+the runbook's maintenance runs (README "Runbook"): replay_from and replay_to (business dates,
+after an ECR or CRM fix), retract (comma-separated pos/<path> of POS objects to withdraw).
 Job bookmarks are not used (the job keeps its own record of processed files): run it with
 --job-bookmark-option job-bookmark-disable.
 """
@@ -34,7 +36,7 @@ REQUIRED = (
     "state_prefix",
     "dynamodb_table_prefix",
 )
-OPTIONAL = ("pos_queue_url", "keys_table", "reconcile", "recompute")
+OPTIONAL = ("pos_queue_url", "keys_table", "reconcile", "recompute", "replay_from", "replay_to", "retract")
 
 
 def resolve_arguments(argv: list[str]) -> dict[str, Any]:
@@ -53,6 +55,11 @@ def resolve_arguments(argv: list[str]) -> dict[str, Any]:
     return args
 
 
+def _listed(value: Any) -> list[str]:
+    """A comma-separated job argument as a list (none: empty)."""
+    return [item for item in str(value or "").split(",") if item]
+
+
 def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
     """The run's RunConfig: every location an s3:// URI under the data bucket. The state's
     lease is grouped by the Glue job run (a retry attempt takes over its own earlier attempt's
@@ -69,7 +76,9 @@ def build_config(args: dict[str, Any], dynamodb_client: Any, dimensions: Any):
         pos_queue_url=args["pos_queue_url"],
         keys_table=args["keys_table"],
         reconcile=str(args["reconcile"]).lower() == "true",
-        recompute=check_metric_names([n for n in str(args["recompute"] or "").split(",") if n], "recompute"),
+        recompute=check_metric_names(_listed(args["recompute"]), "recompute"),
+        replay=(args["replay_from"], args["replay_to"]) if args["replay_from"] else None,
+        retract=tuple(_listed(args["retract"])),
         dynamodb=DynamoTarget(dynamodb_client, args["dynamodb_table_prefix"]),
         dimensions=dimensions,
         lease_group=glue_group(args["JOB_RUN_ID"]) if args.get("JOB_RUN_ID") else None,

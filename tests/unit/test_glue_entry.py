@@ -330,3 +330,13 @@ def test_a_retry_attempt_shares_its_job_runs_lease_group(entry):
     job = entry
     argv = [a if a != "jr_0123" else "jr_0123_attempt_1" for a in ARGV]
     assert job.build_config(job.resolve_arguments(argv), "ddb", "dims").lease_group == "jr_0123"
+
+
+def test_the_runbooks_maintenance_runs_are_job_arguments(entry):
+    job = entry
+    argv = [*ARGV, "--replay_from", "2026-03-01", "--replay_to", "2026-03-07", "--recompute", "film_weekly"]
+    cfg = job.build_config(job.resolve_arguments(argv), "ddb", "dims")
+    assert (cfg.replay, cfg.recompute, cfg.retract) == (("2026-03-01", "2026-03-07"), ("film_weekly",), ())
+    argv = [*ARGV, "--retract", "pos/site=1/a.jsonl,pos/site=2/b.jsonl"]
+    cfg = job.build_config(job.resolve_arguments(argv), "ddb", "dims")
+    assert cfg.retract == ("pos/site=1/a.jsonl", "pos/site=2/b.jsonl") and cfg.maintenance

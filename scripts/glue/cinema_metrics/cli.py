@@ -20,8 +20,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("cinema_metrics.generator.cli", "write a synthetic snapshot folder (ECR, CRM, POS)"),
     "load-mysql": ("cinema_metrics.loaders", "load a snapshot's ECR/CRM CSVs into MariaDB (and POS into S3)"),
     "run": ("cinema_metrics.job.cli", "run the metrics job once on local Spark"),
+    "status": (
+        "cinema_metrics.runbook.status",
+        "the last runs, lag, quarantine rate, queues and lease holder",
+    ),
+    "replay": (
+        "cinema_metrics.runbook.replay",
+        "recompute business dates from the accepted lines (after an ECR/CRM fix)",
+    ),
+    "retract": (
+        "cinema_metrics.runbook.retract",
+        "withdraw a POS file's accepted lines so its corrected version counts",
+    ),
     "unlock": ("cinema_metrics.runbook.unlock", "release the state lease of a run known to be dead"),
-    "oracle": ("cinema_metrics.oracle", "compute the five tables with the independent DuckDB oracle"),
+    "oracle": ("cinema_metrics.oracle", "compute the metric tables with the independent DuckDB oracle"),
     "bench": ("cinema_metrics.bench", "benchmark a backfill and one increment against the DuckDB oracle"),
     "cost": ("cinema_metrics.cost.cli", "monthly AWS cost of an environment vs the seed design"),
     "dashboard": ("cinema_metrics.dashboards.cli", "render the dashboard HTML/PNG from a run's output"),

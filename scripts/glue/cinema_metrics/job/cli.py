@@ -76,9 +76,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
-def run(args: argparse.Namespace) -> int:
+def config_from(args: argparse.Namespace):
+    """The RunConfig of the command line's flags (`run`, and the runbook's replay and retract)."""
     from cinema_metrics.job.config import DynamoTarget, RunConfig
-    from cinema_metrics.job.runner import run as run_job
 
     if args.sources is None and (args.mysql is None or args.pos_s3 is None):
         raise CliError("--sources DIR is required unless both --mysql and --pos-s3 are given")
@@ -114,11 +114,22 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.lease_seconds is not None:
         cfg.lease_seconds = args.lease_seconds
+    return cfg
+
+
+def execute(args: argparse.Namespace, cfg, summary_keys: tuple[str, ...]) -> int:
+    """Run the job with cfg; print the report's summary (one JSON line on stderr)."""
+    from cinema_metrics.job.runner import run as run_job
+
     with aws_errors(args.aws_endpoint):
         report = run_job(cfg)
-    summary = {k: report[k] for k in ("lines_read", "lines_accepted", "lines_quarantined", "files_read")}
-    print(json.dumps(summary), file=sys.stderr)
+    print(json.dumps({k: report[k] for k in summary_keys}), file=sys.stderr)
     return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    keys = ("lines_read", "lines_accepted", "lines_quarantined", "files_read")
+    return execute(args, config_from(args), keys)
 
 
 @contextmanager

@@ -142,6 +142,7 @@ class Commit:
     dynamodb: list[str] = field(default_factory=list)  # metric tables with staged changed rows
     dynamodb_deletes: list[str] = field(default_factory=list)  # metric tables with rows that left them
     keys_staged: list[str] = field(default_factory=list)  # staged key objects for the key index
+    keys_retracted: list[str] = field(default_factory=list)  # staged key objects to remove from it
     inbox: list[str] = field(default_factory=list)  # inbox objects this run has read
     report: dict[str, Any] = field(default_factory=dict)  # run_report.json
 
@@ -177,8 +178,11 @@ def apply(state: Store, output: Store, head: Head, record: Commit, cfg: RunConfi
 
     lease.renew()
     parallel_map(lambda c: state.copy(c[0], c[1]), record.copies)
+    index = key_index(state, cfg.keys_table, cfg.aws_endpoint)
     if record.keys_staged:
-        key_index(state, cfg.keys_table, cfg.aws_endpoint).add(state, record.run, record.keys_staged)
+        index.add(state, record.run, record.keys_staged)
+    if record.keys_retracted:
+        index.remove(state, record.keys_retracted)
     if record.files:
         files_index.update(state, record.files)
     parallel_map(lambda c: state.copy(c[0], c[1], into=output), record.outputs)

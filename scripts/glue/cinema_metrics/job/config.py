@@ -40,12 +40,19 @@ class RunConfig:
     reconcile: bool = False  # list the whole POS prefix even when a queue is given
     recompute_all: bool = False
     recompute: tuple[str, ...] = ()  # metrics to compute over the whole accepted history this run
+    replay: tuple[str, str] | None = None  # re-enrich the accepted lines of these business dates
+    retract: tuple[str, ...] = ()  # withdraw the accepted lines of these POS files (pos/<path>)
     progress: bool = True
     limits: PosLimits = field(default_factory=PosLimits)  # per-file limits (job/posfile.py)
     lease_seconds: float = DEFAULT_SECONDS  # the state lease's expiry, renewed between phases
     lease_wait_seconds: float = 0.0  # wait this long for another run's live lease, then stop
     lease_group: str | None = None  # runs of one group take over each other's lease (Glue attempts)
     phase_hook: Callable[[str], None] | None = None  # called after each phase (tests, progress)
+
+    @property
+    def maintenance(self) -> bool:
+        """A replay or retract run: it reworks lines already accepted, reads no new POS file."""
+        return self.replay is not None or bool(self.retract)
 
     @property
     def state_uri(self) -> str:

@@ -28,6 +28,8 @@ class KeyIndex(Protocol):
 
     def add(self, state: Store, run_id: str, staged: list[str]) -> None: ...
 
+    def remove(self, state: Store, staged: list[str]) -> None: ...
+
 
 class FolderKeys:
     """keys/<run>-<part>.parquet in the state store, scanned whole."""
@@ -49,6 +51,22 @@ class FolderKeys:
     def add(self, state: Store, run_id: str, staged: list[str]) -> None:
         for rel in staged:
             state.copy(rel, layout.keys_object(run_id, rel))
+
+    def remove(self, state: Store, staged: list[str]) -> None:
+        """Rewrite the keys/ objects that hold any of the staged keys without them (idempotent)."""
+        gone = state.read_parquets(staged, KEYS_SCHEMA)
+        names = list(KEYS_SCHEMA.names)
+        for rel, _s, _t in state.list(layout.KEYS):
+            table = state.read_parquet(rel, KEYS_SCHEMA)
+            if table is None:
+                continue
+            kept = table.join(gone, names, join_type="left anti")
+            if kept.num_rows == table.num_rows:
+                continue
+            if kept.num_rows:
+                state.write_parquet(rel, kept.select(names))
+            else:
+                state.delete([rel])
 
 
 class DynamoKeys:
@@ -96,6 +114,13 @@ class DynamoKeys:
             writer.write(self.table, ({"transaction_id": t, "line_no": n, "run": run_id} for t, n in chunk))
 
         parallel_map(one, [pairs[i : i + 500] for i in range(0, len(pairs), 500)], workers=8)
+
+    def remove(self, state: Store, staged: list[str]) -> None:
+        keys = state.read_parquets(staged, KEYS_SCHEMA)
+        pairs = zip(keys["transaction_id"].to_pylist(), keys["line_no"].to_pylist(), strict=True)
+        BatchWriter(self.client).delete(
+            self.table, ({"transaction_id": {"S": t}, "line_no": {"N": str(n)}} for t, n in pairs)
+        )
 
 
 def key_index(state: Store, table: str | None, endpoint_url: str | None) -> KeyIndex:

@@ -40,6 +40,14 @@ from cinema_metrics.job.lease import Lease
 from cinema_metrics.job.parse import EPOCH_DATE, Context, raw_lines
 from cinema_metrics.job.posfile import read_pos_object
 from cinema_metrics.job.recompute import Recompute, RecomputeInput
+from cinema_metrics.job.rework import (
+    LineRework,
+    folders_holding,
+    mark_retracted,
+    reenrich,
+    replay_folders,
+    retract_keys,
+)
 from cinema_metrics.metrics import METRICS
 from cinema_metrics.metrics.common import DimFrames, dim_frames
 from cinema_metrics.metrics.windows import Facts
@@ -199,7 +207,8 @@ def _folder_objects(state: Store, folders: list[str], staged: Staged, schema: pa
     """The committed objects of those folders; a folder holding more than COMPACT_AT objects is
     folded into one object staged by this run (apply swaps it in), so no folder grows with
     the number of runs that wrote to it."""
-    listed = read.list_folders(state, folders)
+    gone = set(staged.record.deletes)  # replaced by this run (a rework, a compaction)
+    listed = {f: [r for r in rels if r not in gone] for f, rels in read.list_folders(state, folders).items()}
     out: list[str] = []
     for folder, rels in listed.items():
         if len(rels) > cm.COMPACT_AT:
@@ -267,8 +276,11 @@ class JobRun:
         self.take_lease()
         try:
             self.recover()
-            self.discover()
-            self.parse()
+            if self.cfg.maintenance:
+                self.rework()
+            else:
+                self.discover()
+                self.parse()
             self.recompute()
             self.commit()
             self.apply()
@@ -347,6 +359,36 @@ class JobRun:
         self.head = head or cm.Head()
         cm.begin(state, self.run_id)
         self.index = key_index(state, self.cfg.keys_table, self.cfg.aws_endpoint)
+
+    def rework(self) -> None:
+        """Replay or retract (job/rework.py) instead of reading new POS files."""
+        self.lease.renew()
+        cfg, state, staged, parsed = self.cfg, self.state, self.staged, self.parsed
+        rework = LineRework(state, staged.record, self.run_id)
+        days: set[int] = set()
+        if cfg.replay is not None:
+            first, last = (dt.date.fromisoformat(d) for d in cfg.replay)
+            days = {(first - EPOCH_DATE).days + k for k in range((last - first).days + 1)}
+            rework.rewrite(replay_folders(state, first, last), lambda lines: reenrich(lines, self.ctx))
+        for source_file in cfg.retract:
+            folders = folders_holding(state, source_file)
+            before = state.read_parquets(
+                [r for rs in read.list_folders(state, folders).values() for r in rs], read.LINES_SCHEMA
+            )
+            retract_keys(state, staged.record, self.run_id, before, source_file)
+            rework.rewrite(
+                folders, lambda lines, f=source_file: lines.filter(pc.not_equal(lines["source_file"], f))
+            )
+            mark_retracted(state, staged.record, source_file)
+        rework.rebuild_members()
+        done = rework.result
+        parsed.days = done.days | days
+        parsed.member_days = done.member_days | days
+        parsed.sale_range = done.sale_range
+        parsed.line_rels = done.line_rels
+        self.report["mode"] = "replay" if cfg.replay is not None else "retract"
+        self.report["lines_rewritten"], self.report["lines_withdrawn"] = done.rewritten, done.withdrawn
+        self.prog.step("rework accepted lines", f"{done.rewritten} rewritten, {done.withdrawn} withdrawn")
 
     def discover(self) -> None:
         cfg = self.cfg

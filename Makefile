@@ -144,10 +144,20 @@ dashboard: install ## render the dashboard HTML and PNG from a run's output (RUN
 # Everything derived from the metric declarations (scripts/glue/cinema_metrics/metrics/): the
 # table schemas Terraform reads, the Athena DDL and default views, docs/contract/metrics.md,
 # views.json and the QuickSight definition. A test fails when any of them is stale.
-generate: install ## regenerate everything derived from the metric declarations and the dashboard spec
+QS_EXAMPLE := $(ROOT)/modules/quicksight/examples/basic
+PROVIDER_SCHEMA := $(BUILD)/aws-provider-schema.json
+$(PROVIDER_SCHEMA): | tf-config
+	@echo "==> generate: the AWS provider schema (for modules/quicksight/dashboard.tf)"
+	@cd $(QS_EXAMPLE) && $(TERRAFORM) init -backend=false -input=false >/dev/null && $(TERRAFORM) providers schema -json > $@.tmp
+	@mv $@.tmp $@
+
+generate: install $(PROVIDER_SCHEMA) ## regenerate everything derived from the metric declarations and the dashboard spec
 	@$(BIN)/python -m cinema_metrics.catalog
 	@$(BIN)/python scripts/athena/render_views.py
 	@$(CLI) quicksight
+	@$(BIN)/python modules/quicksight/tools/render_definition_hcl.py --schema $(PROVIDER_SCHEMA) \
+	  dashboards/quicksight/definition.json modules/quicksight/default/definition.json
+	@$(TERRAFORM) fmt modules/quicksight/dashboard.tf >/dev/null
 
 # ---------------------------------------------------------------- terraform
 # S3-backend roots take their bucket/KMS key from terraform/<env>/backend.hcl (see

@@ -1,15 +1,22 @@
-"""A small hand-built set of the five curated tables, in the job's Parquet layout.
+"""A small hand-built set of the curated tables, in the job's Parquet layout.
 
 Chosen to reveal dialect differences rather than to be realistic: Sundays (ISO 7 in
 Trino, 0 in DuckDB's dayofweek), weeks crossing a month (and partition) boundary, gap
 weeks and zero denominators (NULL ratios), after-midnight shows, cancelled shows with
 capacity 0, occupancy exactly on band boundaries, and every local hour 0-23.
+
+The tables, their columns and types come from the metric declarations (metric_tables.json,
+written by `make generate`), not from this file: the rows below set the values the cases need,
+and `complete` fills every other declared column from its kind (a ratio declared as `a / b`
+computed from the row, NULL on a zero denominator). A declared table with no hand-built rows gets
+rows over its key, so a new metric is in the set with no edit here.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -21,13 +28,7 @@ import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[2]
 METRIC_TABLES_JSON = ROOT / "scripts" / "athena" / "metric_tables.json"
-ARROW_TYPES = {
-    "bigint": pa.int64(),
-    "date": pa.date32(),
-    "decimal(18,2)": pa.decimal128(18, 2),
-    "double": pa.float64(),
-    "string": pa.string(),
-}
+TABLES: dict[str, dict] = json.loads(METRIC_TABLES_JSON.read_text(encoding="utf-8"))["tables"]
 SITES = (1, 2)
 FIRST_DAY = date(2024, 1, 24)  # a Wednesday; the range crosses into February
 DAYS = 21
@@ -94,8 +95,6 @@ def build_rows(seed: int = 11) -> dict[str, list[dict[str, object]]]:
                         "paid_admissions": paid,
                         "comps": comps,
                         "box_office": box,
-                        "occupancy": _ratio(adm, capacity),
-                        "atp": _ratio(box, paid),
                     }
                 )
                 cap += capacity
@@ -121,11 +120,6 @@ def build_rows(seed: int = 11) -> dict[str, list[dict[str, object]]]:
                     "concession_revenue": conc,
                     "total_revenue": total,
                     "transactions": rng.randint(adm_total // 3, adm_total + 1),
-                    "occupancy": _ratio(adm_total, cap),
-                    "atp": _ratio(box_total, paid_total),
-                    "spend_per_head": _ratio(conc, adm_total),
-                    "attach_rate": round(rng.random(), 4),
-                    "revenue_per_seat": _ratio(total, cap),
                 }
             )
             member = rng.randint(0, adm_total)
@@ -137,11 +131,9 @@ def build_rows(seed: int = 11) -> dict[str, list[dict[str, object]]]:
                     "business_date": d,
                     "admissions": adm_total,
                     "member_admissions": member,
-                    "member_share": _ratio(member, adm_total),
                     "unique_members": uniq,
                     "returning_members": rng.randint(0, uniq),
                     "member_concession_revenue": mconc,
-                    "member_spend_per_head": _ratio(mconc, member),
                 }
             )
             for hour in range(24):
@@ -190,30 +182,92 @@ def build_rows(seed: int = 11) -> dict[str, list[dict[str, object]]]:
                     "sessions": n,
                     "screens": screens,
                     "sites": min(screens, 2),
-                    "per_screen_average": _ratio(box, screens),
                     "wow_change": _ratio(box - prev_box, prev_box) if prev_box else None,
                     "ltd_box_office": ltd,
                 }
             )
             prev_box = box
-    return {
+    hand = {
         "site_daily": site_daily,
         "session_performance": sessions,
         "film_weekly": film_weekly,
         "hourly_demand": hourly,
         "loyalty_daily": loyalty,
     }
+    return {t: complete(t, hand.get(t) or key_rows(t), seed) for t in TABLES}
+
+
+# ------------------------------------------------------------------ from the declarations
+
+RATIO = re.compile(r"^(\w+) / (\w+)\b")  # a definition "numerator / denominator ..."
+
+
+def key_rows(table: str) -> list[dict[str, object]]:
+    """One row per combination of key values, for a declared table this file builds no rows of."""
+    kinds = {c["name"]: c["kind"] for c in TABLES[table]["columns"]}
+    values = {
+        "id": SITES,
+        "date": tuple(FIRST_DAY + timedelta(days=i) for i in range(DAYS)),
+        "count": (0, 1, 2),
+        "str": ("alpha", "beta", "gamma"),
+    }
+    rows: list[dict[str, object]] = [{}]
+    for col in TABLES[table]["key"]:
+        rows = [{**r, col: v} for r in rows for v in values[kinds[col]]]
+    return rows
+
+
+def complete(table: str, rows: list[dict[str, object]], seed: int = 11) -> list[dict[str, object]]:
+    """Every declared column of every row: the values set by hand, the others from the column's
+    kind (ratios after the other columns, from their `a / b` definition when the row has both)."""
+    columns = TABLES[table]["columns"]
+    declared = {c["name"] for c in columns}
+    rng = random.Random(f"{seed}/{table}")
+    out = []
+    for row in rows:
+        unknown = sorted(set(row) - declared)
+        assert not unknown, f"{table}: {unknown} are not declared columns (metric_tables.json)"
+        full = dict(row)
+        for c in sorted(columns, key=lambda c: c["kind"] in ("ratio", "money_ratio")):
+            if c["name"] not in full:
+                full[c["name"]] = _value(c, full, rng)
+        out.append({c["name"]: full[c["name"]] for c in columns})
+    return out
+
+
+def _value(column: dict[str, str], row: dict[str, object], rng: random.Random) -> object:
+    kind = column["kind"]
+    if kind in ("ratio", "money_ratio"):
+        m = RATIO.match(column["definition"])
+        if m and m.group(1) in row and m.group(2) in row:
+            return _ratio(row[m.group(1)], row[m.group(2)])  # type: ignore[arg-type]
+        return round(rng.random() if kind == "ratio" else rng.uniform(0, 20), 4)
+    return {
+        "id": lambda: rng.randint(1, 9),
+        "count": lambda: rng.randint(0, 90),
+        "money": lambda: _money(rng.uniform(0, 900)),
+        "date": lambda: FIRST_DAY + timedelta(days=rng.randrange(DAYS)),
+        "str": lambda: rng.choice(("alpha", "beta", "gamma")),
+    }[kind]()
+
+
+def _arrow_type(athena_type: str) -> pa.DataType:
+    if m := re.fullmatch(r"decimal\((\d+),(\d+)\)", athena_type):
+        return pa.decimal128(int(m.group(1)), int(m.group(2)))
+    return {"bigint": pa.int64(), "date": pa.date32(), "double": pa.float64(), "string": pa.string()}[
+        athena_type
+    ]
 
 
 def write_tables(out: Path, rows: dict[str, list[dict[str, object]]]) -> Path:
-    """Write <out>/metrics/<table>/partition_month=YYYY-MM/part-0.parquet like the job."""
-    spec = json.loads(METRIC_TABLES_JSON.read_text(encoding="utf-8"))["tables"]
+    """Write <out>/metrics/<table>/partition_month=YYYY-MM/part-0.parquet like the job, each
+    table partitioned by the month of its declared date column."""
     for table, table_rows in rows.items():
-        cols = spec[table]["columns"]
-        schema = pa.schema([(c["name"], ARROW_TYPES[c["type"]]) for c in cols])
-        month_of = "week_start" if table == "film_weekly" else "business_date"
+        cols = TABLES[table]["columns"]
+        schema = pa.schema([(c["name"], _arrow_type(c["type"])) for c in cols])
+        month_of = TABLES[table]["date_column"]
         by_month: dict[str, list[dict[str, object]]] = {}
-        for r in table_rows:
+        for r in complete(table, table_rows):
             by_month.setdefault(r[month_of].strftime("%Y-%m"), []).append(r)  # type: ignore[attr-defined]
         for month, part in by_month.items():
             folder = out / "metrics" / table / f"partition_month={month}"

@@ -4,7 +4,9 @@
 The provider schema subset (test_dashboard_quicksight_schema.json) holds every block the
 definition uses, with all attribute and block names at each level, cut from
 `terraform providers schema -json`. Refresh it after changing the renderer with
-`python tests/unit/test_dashboard_quicksight.py --refresh-schema` (needs terraform and the provider).
+`python tests/unit/test_dashboard_quicksight.py --refresh-schema [SCHEMA_JSON]` (terraform and
+the provider, or SCHEMA_JSON saved from `terraform providers schema -json`); it also covers the
+share visuals of test_dashboard_share.py, which are not in the committed spec.
 """
 
 from __future__ import annotations
@@ -118,17 +120,34 @@ def test_every_spec_visual_and_filter_is_in_the_definition() -> None:
     assert declared == set(spec.datasets)
 
 
-def _refresh_schema() -> None:  # pragma: no cover - a maintenance tool
-    with tempfile.TemporaryDirectory() as tmp:
-        provider = 'aws = { source = "hashicorp/aws", version = "5.100.0" }'
-        Path(tmp, "main.tf").write_text(f"terraform {{\n  required_providers {{\n    {provider}\n  }}\n}}\n")
-        subprocess.run(["terraform", "init", "-input=false"], cwd=tmp, check=True, capture_output=True)
-        raw = subprocess.run(
-            ["terraform", "providers", "schema", "-json"], cwd=tmp, check=True, capture_output=True, text=True
-        ).stdout
-    full = json.loads(raw)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["resource_schemas"]
+def _refresh_schema(saved: Path | None = None) -> None:  # pragma: no cover - a maintenance tool
+    """Cut the subset from the provider schema (`saved`: a `terraform providers schema -json`
+    output, e.g. of an initialized example; else a throwaway init) to the blocks the committed
+    definition and the share visuals of test_dashboard_share use."""
+    if saved is not None:
+        raw = saved.read_text(encoding="utf-8")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            provider = 'aws = { source = "hashicorp/aws", version = "5.100.0" }'
+            Path(tmp, "main.tf").write_text(
+                f"terraform {{\n  required_providers {{\n    {provider}\n  }}\n}}\n"
+            )
+            subprocess.run(["terraform", "init", "-input=false"], cwd=tmp, check=True, capture_output=True)
+            raw = subprocess.run(
+                ["terraform", "providers", "schema", "-json"],
+                cwd=tmp,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+    (schemas,) = json.loads(raw)["provider_schemas"].values()
+    full = schemas["resource_schemas"]
     block = full["aws_quicksight_dashboard"]["block"]["block_types"]["definition"]["block"]
-    used = _filled((OUT / "definition.json").read_text(encoding="utf-8"))
+    from test_dashboard_share import share_definition
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shares = _filled(json.dumps(share_definition(Path(tmp))))
+    used = [_filled((OUT / "definition.json").read_text(encoding="utf-8")), shares]
 
     def cut(b: dict[str, Any], objs: list[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -146,10 +165,10 @@ def _refresh_schema() -> None:  # pragma: no cover - a maintenance tool
             out["blocks"][k] = entry
         return out
 
-    SCHEMA.write_text(json.dumps(cut(block, [used]), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    SCHEMA.write_text(json.dumps(cut(block, used), indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(SCHEMA)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--refresh-schema"]:
-        _refresh_schema()
+    if sys.argv[1:2] == ["--refresh-schema"] and len(sys.argv) <= 3:
+        _refresh_schema(Path(sys.argv[2]) if len(sys.argv) == 3 else None)

@@ -3,7 +3,7 @@
   "use strict";
   const D = JSON.parse(document.getElementById("dashboard-data").textContent);
   const spec = D.spec, data = D.data;
-  const COLORS = ["#c8102e", "#1f6feb", "#f2a900", "#2da44e", "#8250df"];
+  const COLORS = ["#c8102e", "#1f6feb", "#f2a900", "#2da44e", "#8250df", "#e16f24", "#0e8a8a", "#bf3989", "#6b7385", "#7d4e24"];
   const state = { site: "", film: "", from: D.dateMin || "", to: D.dateMax || "" };
   const sortState = {};
   const NS = "http://www.w3.org/2000/svg";
@@ -47,11 +47,33 @@
     }
     return rows;
   }
-  function measure(rows, m) {
-    const sum = (c) => rows.reduce((a, r) => a + (r[c] === null ? 0 : Number(r[c])), 0);
-    if (m.length === 1) return rows.length ? sum(m[0]) : null;
-    const den = sum(m[1]);
-    return den ? sum(m[0]) / den : null;
+  // A measure over the rows of one point, bar, segment, cell or KPI (`rows`), as the spec defines
+  // it (dashboards/spec.yaml): sum; ratio = sum(num) / sum(den); share = sum(col) / the sum of col
+  // over the visual's filtered rows (`all`) with the same values of the `of` columns.
+  const num = (r, c) => (r[c] === null || r[c] === undefined ? 0 : Number(r[c]));
+  const total = (rows, c) => rows.reduce((a, r) => a + num(r, c), 0);
+  const keyOf = (r, cols) => JSON.stringify(cols.map((c) => r[c]));
+  const shareTotals = new WeakMap(); // visual rows -> measure -> {of key: total}
+  function shareTotal(all, m, r) {
+    if (!shareTotals.has(all)) shareTotals.set(all, new Map());
+    const byMeasure = shareTotals.get(all);
+    if (!byMeasure.has(m)) {
+      const t = new Map();
+      for (const x of all) { const k = keyOf(x, m.of); t.set(k, (t.get(k) || 0) + num(x, m.columns[0])); }
+      byMeasure.set(m, t);
+    }
+    return byMeasure.get(m).get(keyOf(r, m.of)) || 0;
+  }
+  function measure(rows, m, all) {
+    if (m.op === "sum") return rows.length ? total(rows, m.columns[0]) : null;
+    if (m.op === "ratio") {
+      const den = total(rows, m.columns[1]);
+      return den ? total(rows, m.columns[0]) / den : null;
+    }
+    // share: every row of a group has the same `of` values (they are dimensions of the visual)
+    if (!rows.length) return null;
+    const den = shareTotal(all || rows, m, rows[0]);
+    return den ? total(rows, m.columns[0]) / den : null;
   }
   function groupBy(rows, col) {
     const g = new Map();
@@ -94,7 +116,7 @@
     const xs = [...groupBy(rows, v.x).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const W = Math.max(320, box.clientWidth - 28), H = 230, P = { l: 58, r: 12, t: 10, b: 26 };
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
-    const series = v.series.map((s) => xs.map(([, rs]) => measure(rs, s.value)));
+    const series = v.series.map((s) => xs.map(([, rs]) => measure(rs, s.value, rows)));
     const yMax = Math.max(1e-9, ...series.flat().filter((x) => x !== null)) * 1.08;
     const g = axes(svg, W, H, P, yMax, v.format);
     const n = xs.length, step = Math.max(1, Math.ceil(n / 8));
@@ -111,10 +133,15 @@
     return marks;
   }
 
+  const byKey = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
   function drawBar(v, box) {
     const rows = rowsOf(v.dataset);
-    const items = [...groupBy(rows, v.category).entries()].map(([k, rs]) => [k, measure(rs, v.value)])
-      .sort((a, b) => b[1] - a[1]).slice(0, v.limit || 10);
+    let items = [...groupBy(rows, v.category).entries()].map(([k, rs]) => [k, measure(rs, v.value, rows), rs]);
+    if (v.sort) items.sort((a, b) => byKey(a[0], b[0]) * (v.sort.descending ? -1 : 1));
+    else items.sort((a, b) => b[1] - a[1]);
+    if (v.limit) items = items.slice(0, v.limit);
+    if (v.color) return drawColoredBar(v, box, rows, items);
     const W = Math.max(320, box.clientWidth - 28), rowH = 22, P = { l: 70, r: 80 }, H = Math.max(40, items.length * rowH + 6);
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
     const max = Math.max(1e-9, ...items.map((x) => x[1] || 0));
@@ -125,6 +152,41 @@
       el("svg:text", { x: P.l + w + 6, y: y + 14, "font-size": 11, fill: "#333c4f", text: fmt(val, v.format) }, svg);
     });
     return items.length;
+  }
+
+  // A bar per category with one segment per value of the color column: stacked (one bar, the
+  // segments end to end) or clustered (a thin bar per segment).
+  function drawColoredBar(v, box, rows, items) {
+    const keys = [...new Set(rows.map((r) => r[v.color]))].sort(byKey);
+    const parts = items.map(([k, , rs]) => {
+      const g = groupBy(rs, v.color);
+      return [k, keys.map((c) => (g.has(c) ? measure(g.get(c), v.value, rows) : null))];
+    });
+    const seg = v.stacked ? 16 : 9, rowH = (v.stacked ? seg : seg * keys.length) + 8;
+    const W = Math.max(320, box.clientWidth - 28), P = { l: 86, r: 80 }, H = Math.max(40, parts.length * rowH + 6);
+    const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
+    const extent = (vals) => (v.stacked ? vals.reduce((a, x) => a + (x || 0), 0) : Math.max(0, ...vals.map((x) => x || 0)));
+    const max = Math.max(1e-9, ...parts.map(([, vals]) => extent(vals)));
+    const scale = (x) => ((W - P.l - P.r) * (x || 0)) / max;
+    let marks = 0;
+    parts.forEach(([k, vals], i) => {
+      const y = 3 + i * rowH;
+      el("svg:text", { x: P.l - 8, y: y + rowH / 2 + 1, "text-anchor": "end", class: "axis", "font-size": 11, text: label(v.category, k) }, svg);
+      let x = P.l;
+      vals.forEach((val, ci) => {
+        if (val === null) return;
+        const w = scale(val), top = v.stacked ? y + 2 : y + 2 + ci * seg;
+        const r = el("svg:rect", { x: x, y: top, width: Math.max(0.5, w), height: seg - (v.stacked ? 0 : 1), fill: COLORS[ci % COLORS.length], class: "mark",
+          "data-category": String(k), "data-color": String(keys[ci]), "data-value": String(val) }, svg);
+        el("svg:title", { text: `${label(v.category, k)}, ${label(v.color, keys[ci])}: ${fmt(val, v.format)}` }, r);
+        if (v.stacked) x += w;
+        marks++;
+      });
+      if (v.stacked) el("svg:text", { x: x + 6, y: y + rowH / 2 + 1, "font-size": 11, fill: "#333c4f", text: fmt(extent(vals), v.format) }, svg);
+    });
+    const lg = el("div", { class: "legend" }, box);
+    keys.forEach((c, ci) => { const sp = el("span", {}, lg); el("i", { style: "background:" + COLORS[ci % COLORS.length] }, sp); sp.appendChild(document.createTextNode(label(v.color, c))); });
+    return marks;
   }
 
   function drawHeatmap(v, box) {
@@ -142,17 +204,18 @@
     const W = Math.max(320, box.clientWidth - 28), P = { l: 40, t: 6, b: 20 }, cw = (W - P.l - 4) / Math.max(1, xs.length), ch = 26;
     const H = P.t + ys.length * ch + P.b;
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
-    const vals = [...cells.values()].map((rs) => measure(rs, v.value) || 0);
+    const vals = [...cells.values()].map((rs) => measure(rs, v.value, rows) || 0);
     const max = Math.max(1e-9, ...vals);
     let marks = 0;
     ys.forEach((yk, yi) => {
       el("svg:text", { x: P.l - 6, y: P.t + yi * ch + 17, "text-anchor": "end", "font-size": 11, fill: "#6b7385", text: yk }, svg);
       xs.forEach((xk, xi) => {
         const rs = cells.get(yk + "|" + xk);
-        const val = rs ? measure(rs, v.value) || 0 : 0;
+        const val = rs ? measure(rs, v.value, rows) || 0 : 0;
         const t = Math.sqrt(val / max);
         const fill = `rgb(${Math.round(255 - t * 55)},${Math.round(246 - t * 230)},${Math.round(240 - t * 194)})`;
-        const r = el("svg:rect", { x: P.l + xi * cw + 1, y: P.t + yi * ch + 1, width: cw - 2, height: ch - 2, rx: 2, fill: fill, class: "mark" }, svg);
+        const r = el("svg:rect", { x: P.l + xi * cw + 1, y: P.t + yi * ch + 1, width: cw - 2, height: ch - 2, rx: 2, fill: fill, class: "mark",
+          "data-row": String(yk), "data-column": String(xk), "data-value": String(val) }, svg);
         el("svg:title", { text: `${yk} ${String(xk).padStart(2, "0")}:00 — ${fmt(val, v.format)}` }, r);
         marks++;
       });

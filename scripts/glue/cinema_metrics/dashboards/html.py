@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from cinema_metrics.dashboards.athena_local import LocalAthena
-from cinema_metrics.dashboards.spec import Spec, Visual
+from cinema_metrics.dashboards.spec import Measure, Spec, Visual
 
 
 def _json_value(v: object) -> object:
@@ -28,14 +28,27 @@ def _json_value(v: object) -> object:
     return v
 
 
+def page_columns(spec: Spec, dataset: str) -> list[str]:
+    """The columns of a data set the page reads, in the view's order: those a visual or filter
+    names, business_date (the KPI sparklines, the page's date span) and the view's first two
+    columns, which order the rows (ties in a table keep that order)."""
+    used = set(spec.used_columns(dataset)) | {"business_date"}
+    return [c for i, c in enumerate(spec.datasets[dataset].columns) if i < 2 or c in used]
+
+
 def collect_data(spec: Spec, local: LocalAthena) -> dict[str, list[dict[str, object]]]:
-    """Each data set's declared columns, read from its view."""
+    """Each data set's rows, read from its view (only the columns the page uses)."""
     out: dict[str, list[dict[str, object]]] = {}
     for ds in spec.datasets.values():
-        cols = ", ".join(f'"{c}"' for c in ds.columns)
+        cols = ", ".join(f'"{c}"' for c in page_columns(spec, ds.id))
         rows = local.rows(f'SELECT {cols} FROM "cinema"."{ds.view}" ORDER BY 1, 2')
         out[ds.id] = [{k: _json_value(v) for k, v in r.items()} for r in rows]
     return out
+
+
+def _measure_json(m: Measure) -> dict[str, object]:
+    """{op: sum|ratio|share, columns: [...], of: [...]}: dashboard.js `measure` computes it."""
+    return {"op": m.op, "columns": list(m.columns), "of": list(m.of)}
 
 
 def _visual_json(v: Visual) -> dict[str, object]:
@@ -47,13 +60,13 @@ def _visual_json(v: Visual) -> dict[str, object]:
         "format": v.format,
     }
     if v.value:
-        d["value"] = list(v.value.columns)
+        d["value"] = _measure_json(v.value)
     if v.type == "line":
-        d |= {"x": v.x, "series": [{"title": t, "value": list(m.columns)} for t, m in v.series]}
+        d |= {"x": v.x, "series": [{"title": t, "value": _measure_json(m)} for t, m in v.series]}
     if v.type == "heatmap":
         d |= {"rows": v.rows, "rows_order": v.rows_order, "columns": v.columns_dim}
     if v.type == "bar":
-        d |= {"category": v.category, "limit": v.limit}
+        d |= {"category": v.category, "limit": v.limit, "color": v.color, "stacked": v.stacked}
     if v.type == "table":
         d["columns"] = v.table_columns
     if v.sort:

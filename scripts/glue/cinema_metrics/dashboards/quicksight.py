@@ -23,7 +23,13 @@ from cinema_metrics.dashboards.spec import SPEC_PATH, Measure, Spec, Visual, loa
 OUT_DIR = SPEC_PATH.parent / "quicksight"
 NAMESPACE = uuid.UUID("6f1c3a52-8e0b-5d4e-9a55-2c1b7d0e4f10")  # fixed: changing it changes every ID
 ARN_PREFIX = "${data_set_arn_prefix}"
-QS_TYPES = {"integer": "INTEGER", "decimal": "DECIMAL", "date": "DATETIME", "string": "STRING"}
+QS_TYPES = {
+    "integer": "INTEGER",
+    "decimal": "DECIMAL",
+    "date": "DATETIME",
+    "string": "STRING",
+    "boolean": "BOOLEAN",
+}
 Obj = dict[str, Any]
 
 
@@ -63,6 +69,15 @@ def _number_format(fmt: str) -> list[Obj]:
     return [inner]
 
 
+def share_expression(m: Measure) -> str:
+    """sum(col) over the group / sum(col) over the visual's rows with the same `of` values: a
+    table calculation (sumOver at POST_AGG_FILTER, after the filters, partitioned by dimensions
+    the visual shows), so the parts of a total add up to 1 under any filter."""
+    (col,) = m.columns
+    partition = ", ".join(f"{{{c}}}" for c in m.of)
+    return f"sum({{{col}}}) / sumOver(sum({{{col}}}), [{partition}], POST_AGG_FILTER)"
+
+
 def _measure(spec: Spec, v: Visual, m: Measure, fmt: str, tag: str) -> Obj:
     fid = stable_id(spec.name, "field", v.id, tag)
     if m.is_ratio:
@@ -71,6 +86,8 @@ def _measure(spec: Spec, v: Visual, m: Measure, fmt: str, tag: str) -> Obj:
         return {
             "calculated_measure_field": [{"field_id": fid, "expression": f"sum({{{num}}}) / sum({{{den}}})"}]
         }
+    if m.is_share:
+        return {"calculated_measure_field": [{"field_id": fid, "expression": share_expression(m)}]}
     return {
         "numerical_measure_field": [
             {
@@ -119,23 +136,25 @@ def _visual(spec: Spec, v: Visual) -> Obj:
     if v.type == "bar":
         assert v.category and v.value
         value = _measure(spec, v, v.value, v.format, "value")
-        value_id = next(iter(value.values()))[0]["field_id"]
-        config = {
+        category = _dimension(spec, v, v.category)
+        wells: Obj = {"category": [category], "values": [value]}
+        if v.color:
+            wells["colors"] = [_dimension(spec, v, v.color)]
+        if v.sort:  # by the category itself (the spec allows no other bar sort)
+            sort_by = next(iter(category.values()))[0]["field_id"]
+            direction = "DESC" if v.sort[1] else "ASC"
+        else:  # by value, largest first
+            sort_by, direction = next(iter(value.values()))[0]["field_id"], "DESC"
+        sort: Obj = {"category_sort": [{"field_sort": [{"field_id": sort_by, "direction": direction}]}]}
+        if v.limit:
+            sort["category_items_limit"] = [{"items_limit": v.limit, "other_categories": "EXCLUDE"}]
+        config: Obj = {
             "orientation": "HORIZONTAL",
-            "field_wells": [
-                {
-                    "bar_chart_aggregated_field_wells": [
-                        {"category": [_dimension(spec, v, v.category)], "values": [value]}
-                    ]
-                }
-            ],
-            "sort_configuration": [
-                {
-                    "category_sort": [{"field_sort": [{"field_id": value_id, "direction": "DESC"}]}],
-                    "category_items_limit": [{"items_limit": v.limit or 10, "other_categories": "EXCLUDE"}],
-                }
-            ],
+            "field_wells": [{"bar_chart_aggregated_field_wells": [wells]}],
+            "sort_configuration": [sort],
         }
+        if v.color:
+            config["bars_arrangement"] = "STACKED" if v.stacked else "CLUSTERED"
         return {"bar_chart_visual": [base | {"chart_configuration": [config]}]}
     if v.type == "heatmap":
         assert v.rows and v.columns_dim and v.value
@@ -167,9 +186,9 @@ def _visual(spec: Spec, v: Visual) -> Obj:
                 }
             ]
         values.append(field)
-    config: Obj = {"field_wells": [{"table_unaggregated_field_wells": [{"values": values}]}]}
+    table: Obj = {"field_wells": [{"table_unaggregated_field_wells": [{"values": values}]}]}
     if v.sort:
-        config["sort_configuration"] = [
+        table["sort_configuration"] = [
             {
                 "row_sort": [
                     {
@@ -183,7 +202,7 @@ def _visual(spec: Spec, v: Visual) -> Obj:
                 ]
             }
         ]
-    return {"table_visual": [base | {"chart_configuration": [config]}]}
+    return {"table_visual": [base | {"chart_configuration": [table]}]}
 
 
 def _filter_groups(spec: Spec) -> tuple[list[Obj], dict[str, list[tuple[str, str]]]]:

@@ -158,6 +158,8 @@ generate: install $(PROVIDER_SCHEMA) ## regenerate everything derived from the m
 	@$(BIN)/python modules/quicksight/tools/render_definition_hcl.py --schema $(PROVIDER_SCHEMA) \
 	  dashboards/quicksight/definition.json modules/quicksight/default/definition.json
 	@$(TERRAFORM) fmt modules/quicksight/dashboard.tf >/dev/null
+	@$(CLI) cost --env prod --workload costs/workloads/seed.yaml --sensitivity \
+	  --markdown docs/COST.md --chart docs/cost.png >/dev/null
 
 # ---------------------------------------------------------------- terraform
 # S3-backend roots take their bucket/KMS key from terraform/<env>/backend.hcl (see

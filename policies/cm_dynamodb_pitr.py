@@ -1,4 +1,4 @@
-"""CKV_CM_3: DynamoDB tables (the five metric tables, the state-lock table) have point-in-time recovery.
+"""CKV_CM_3: DynamoDB tables (every metric table, the accepted-keys table) have point-in-time recovery.
 
 The metric tables are the product; PITR is the only way back from a bad job run within 35 days.
 """

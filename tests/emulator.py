@@ -20,7 +20,7 @@ def free_port(preferred: int) -> int:
 
 
 def create_metric_tables(endpoint: str, label: str) -> str:
-    """Create the five metric tables (pk/sk, on demand) under a fresh prefix; return the prefix.
+    """Create every declared metric table (pk/sk, on demand) under a fresh prefix; return the prefix.
 
     The prefix is unique per call, so a moto server kept alive across sessions never
     already holds the tables.

@@ -12,6 +12,13 @@ locals {
   }
   repo_root = "${path.module}/../.."
 
+  # The metric tables, declared once (scripts/glue/cinema_metrics/metrics/<name>.py) and exported
+  # by `make generate`. Everything over them follows from this file: the DynamoDB tables, the job's
+  # and the connector's IAM, the throttle alarms, the dashboard widget and the trail's data events
+  # (through module.metric_tables' outputs), and the Glue catalog tables. No module keeps a list.
+  metric_tables_file = "${local.repo_root}/scripts/athena/metric_tables.json"
+  metric_tables      = jsondecode(file(local.metric_tables_file)).tables
+
   # Where the JDBC readers run: the network module's subnet, a subnet given in mysql (network
   # managed elsewhere: no known route to S3, so the plan fails until one is declared), or none.
   placement = var.network.enabled ? {
@@ -93,8 +100,11 @@ module "pos_vault" {
 module "metric_tables" {
   source = "../metric_tables"
 
-  name_prefix              = local.name_prefix
-  tags                     = local.tags
+  name_prefix = local.name_prefix
+  tags        = local.tags
+  tables = {
+    for name, t in local.metric_tables : name => { hash_key = t.dynamodb.hash_key, range_key = t.dynamodb.range_key }
+  }
   point_in_time_recovery   = var.metric_tables.point_in_time_recovery
   deletion_protection      = var.metric_tables.deletion_protection
   kms_deletion_window_days = var.data_bucket.kms_deletion_window_days
@@ -124,7 +134,7 @@ module "glue_catalog" {
   kms_key_arn               = module.data_bucket.kms_key_arn
   pos_prefix                = module.data_bucket.prefixes.pos
   metrics_prefix            = "${module.data_bucket.prefixes.curated}metrics/"
-  metric_tables_schema_file = "${local.repo_root}/scripts/athena/metric_tables.json"
+  metric_tables_schema_file = local.metric_tables_file
   mysql                     = local.mysql
   crawlers                  = var.crawlers
   catalog_encryption        = var.catalog_encryption

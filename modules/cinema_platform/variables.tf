@@ -1,8 +1,9 @@
 # The platform's inputs, declared once. Every environment root (terraform/<env>) reads the
-# same declarations through its variables.tf symlink, so the tfvars the cost model reads keep
-# their names (notes/tf_interfaces.md). Attributes a child module validates and defaults are
-# optional() here WITHOUT a default: null reaches the module, which applies its own default and
-# validation (one declaration of each rule, in the module that owns the resource).
+# same declarations through its variables.tf symlink, so the tfvars the cost model reads
+# (scripts/glue/cinema_metrics/cost/inputs.py) keep their names. Attributes a child module
+# validates and defaults are optional() here WITHOUT a default: null reaches the module, which
+# applies its own default and validation (one declaration of each rule, in the module that owns
+# the resource).
 
 variable "project" {
   description = "Project name, the first part of every resource name."

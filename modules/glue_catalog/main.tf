@@ -325,14 +325,15 @@ resource "aws_glue_crawler" "pos" {
 }
 
 # ------------------------------------------------------------------------------ metric tables
-# Columns come from contract.py via scripts/athena/metric_tables.json; partition projection
-# lets Athena compute partition_month values instead of listing partitions.
+# One table per entry of scripts/athena/metric_tables.json (exported from the metric declarations
+# by `make generate`): its columns, types and each column's definition as the column comment.
+# Partition projection lets Athena compute partition_month values instead of listing partitions.
 resource "aws_glue_catalog_table" "metrics" {
   for_each = local.metric_tables
 
   name          = each.key
   database_name = aws_glue_catalog_database.this.name
-  description   = "Curated cinema metric table ${each.key} (CONTRACT.md 3), Parquet, one row per key"
+  description   = "${try(each.value.title, each.key)}: curated metric table ${each.key}${try(", version ${each.value.version}", "")} (docs/contract/metrics.md), Parquet, one row per ${join(", ", try(each.value.key, ["key"]))}"
   table_type    = "EXTERNAL_TABLE"
 
   parameters = {
@@ -369,8 +370,9 @@ resource "aws_glue_catalog_table" "metrics" {
     dynamic "columns" {
       for_each = each.value.columns
       content {
-        name = columns.value.name
-        type = columns.value.type
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = try(substr(columns.value.definition, 0, 255), null) # Glue's limit
       }
     }
   }

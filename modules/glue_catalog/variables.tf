@@ -68,8 +68,15 @@ variable "metrics_prefix" {
 }
 
 variable "metric_tables_schema_file" {
-  description = "Path of the JSON export of the metric table schemas (scripts/athena/metric_tables.json, generated from contract.py)."
+  description = "Path of the JSON export of the metric tables (scripts/athena/metric_tables.json, written by `make generate` from the metric declarations): {\"tables\": {name: {title, version, columns: [{name, type, definition}], key, partition_keys, ...}}}. One Glue catalog table per entry, each column's definition as its comment."
   type        = string
+
+  validation {
+    condition = try(length(jsondecode(file(var.metric_tables_schema_file)).tables) > 0 && alltrue([
+      for _, t in jsondecode(file(var.metric_tables_schema_file)).tables : length(t.columns) > 0 && alltrue([for c in t.columns : c.name != "" && c.type != ""])
+    ]), false)
+    error_message = "metric_tables_schema_file must be a JSON file with at least one table under \"tables\", each with columns (name, type): run make generate."
+  }
 }
 
 variable "mysql" {

@@ -38,7 +38,7 @@ locals {
       "--job-language"   = "python"
       "--extra-py-files" = "${local.s3}${local.package_key}"
       # No bookmarks: the job keeps its own index of processed POS files (path, content hash),
-      # and reads the ECR/CRM tables whole every run (CONTRACT.md 1.1).
+      # and reads the ECR/CRM tables whole every run (docs/contract/sources.md).
       "--job-bookmark-option"          = "job-bookmark-disable"
       "--enable-metrics"               = "true"
       "--enable-observability-metrics" = "true"
@@ -135,9 +135,13 @@ data "aws_iam_policy_document" "job" {
     ])
   }
 
+  # Every metric table (var.metric_tables.table_arns: one per table of the catalog): the job writes
+  # a changed row's item and deletes the item of a row that left its table, both with BatchWriteItem
+  # (PutRequest, DeleteRequest; job/dynamodb.py), which dynamodb:BatchWriteItem alone authorizes. It
+  # never reads, updates or describes them.
   statement {
-    sid       = "WriteMetricTables"
-    actions   = ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+    sid       = "WriteAndDeleteMetricItems"
+    actions   = ["dynamodb:BatchWriteItem"]
     resources = values(var.metric_tables.table_arns)
   }
 
@@ -302,7 +306,7 @@ resource "aws_cloudwatch_log_group" "job" {
 # ------------------------------------------------------------------------------ job + schedule
 resource "aws_glue_job" "this" {
   name                   = local.job_name
-  description            = "Cinema metrics: ECR/CRM + POS -> five metric tables (DynamoDB + curated Parquet)"
+  description            = "Cinema metrics: ECR/CRM + POS -> ${length(var.metric_tables.table_arns)} metric tables (DynamoDB + curated Parquet)"
   role_arn               = aws_iam_role.job.arn
   glue_version           = var.glue_version
   worker_type            = var.job.worker_type

@@ -82,12 +82,17 @@ variable "vpc" {
 }
 
 variable "metric_tables" {
-  description = "DynamoDB metric tables the job writes (module metric_tables): table_prefix (the job writes <table_prefix><table>), table ARNs and the tables' KMS key ARN."
+  description = "DynamoDB metric tables the job writes and deletes items of (module metric_tables): table_prefix (the job writes <table_prefix><table>), the ARN of every metric table by name (table_arns: the role gets dynamodb:BatchWriteItem on exactly these) and the tables' KMS key ARN."
   type = object({
     table_prefix = string
     table_arns   = map(string)
     kms_key_arn  = string
   })
+
+  validation {
+    condition     = length(var.metric_tables.table_arns) > 0 && alltrue([for a in values(var.metric_tables.table_arns) : can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", a))])
+    error_message = "metric_tables.table_arns must name at least one table, each by its DynamoDB table ARN."
+  }
 }
 
 variable "script_path" {

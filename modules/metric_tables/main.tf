@@ -1,5 +1,7 @@
-# The five DynamoDB metric tables (CONTRACT.md 3.6): on-demand, point-in-time recovery,
-# encrypted with a customer-managed KMS key that only DynamoDB in this account may use.
+# The DynamoDB metric tables, one per entry of var.tables (the composition passes every table
+# of scripts/athena/metric_tables.json, exported from the metric declarations by `make
+# generate`; docs/contract/metrics.md), and the accepted-keys table: on-demand, point-in-time
+# recovery, encrypted with a customer-managed KMS key that only DynamoDB in this account may use.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}

@@ -15,22 +15,23 @@ variable "tags" {
 }
 
 variable "tables" {
-  description = "Metric tables (CONTRACT.md 3.6) by name: partition and sort key attribute names (strings)."
+  description = "The metric tables by name, each a DynamoDB table \"<name_prefix>-<name>\" with string partition and sort keys named hash_key and range_key. No default: the list is the metric declarations' (scripts/glue/cinema_metrics/metrics/), which `make generate` exports to scripts/athena/metric_tables.json; modules/cinema_platform reads that file and passes every table's dynamodb keys here."
   type = map(object({
     hash_key  = optional(string, "pk")
     range_key = optional(string, "sk")
   }))
-  default = {
-    site_daily          = {}
-    session_performance = {}
-    film_weekly         = {}
-    hourly_demand       = {}
-    loyalty_daily       = {}
-  }
+  nullable = false
 
   validation {
     condition     = length(var.tables) > 0 && alltrue([for k, _ in var.tables : can(regex("^[a-z][a-z0-9_]{1,60}$", k))])
-    error_message = "tables must not be empty and its keys must be snake_case table names."
+    error_message = "tables must not be empty and its keys must be snake_case table names (2-61 characters)."
+  }
+
+  validation {
+    condition = alltrue([for _, t in var.tables : (
+      can(regex("^[A-Za-z_][A-Za-z0-9_.-]{0,254}$", t.hash_key)) && can(regex("^[A-Za-z_][A-Za-z0-9_.-]{0,254}$", t.range_key)) && t.hash_key != t.range_key
+    )])
+    error_message = "Every table's hash_key and range_key must be two different DynamoDB attribute names (letters, digits, _ . -)."
   }
 }
 

@@ -1,6 +1,7 @@
 # Audit and operations for the cinema metrics platform:
-#  - a CloudTrail trail (management events + data events of the data bucket and the five metric
-#    tables), log file validation on, delivered KMS-encrypted to a dedicated audit bucket;
+#  - a CloudTrail trail (management events + data events of the data bucket and of every metric
+#    table in dynamodb_table_arns), log file validation on, delivered KMS-encrypted to a dedicated
+#    audit bucket;
 #  - the operator's alarms (job failed, job stale, DynamoDB throttled writes, Athena queries
 #    cancelled by the bytes-scanned cutoff, POS events in the dead-letter queue or waiting too
 #    long) to the platform's SNS topic;
@@ -440,12 +441,18 @@ resource "aws_cloudwatch_metric_alarm" "job_stale" {
   tags                = var.tags
 }
 
-# One alarm over all metric tables (metric math) rather than one per table.
-resource "aws_cloudwatch_metric_alarm" "dynamodb_write_throttles" {
-  count = var.alarms.enabled && length(var.dynamodb_table_arns) > 0 ? 1 : 0
+# One alarm over all metric tables (metric math) rather than one per table. A metric-math alarm
+# reads at most 10 metrics (a CloudWatch hard limit), so the tables are watched in groups of 10:
+# one alarm up to 10 metric tables, one more for each further 10 (named -2, -3, ...).
+locals {
+  throttle_groups = chunklist(sort(keys(local.table_names)), 10)
+}
 
-  alarm_name          = "${var.name_prefix}-metric-tables-write-throttles"
-  alarm_description   = "Writes to the metric tables were throttled (on-demand burst limit or account quota); the job retries, but a rising count delays the tables."
+resource "aws_cloudwatch_metric_alarm" "dynamodb_write_throttles" {
+  count = var.alarms.enabled ? length(local.throttle_groups) : 0
+
+  alarm_name          = "${var.name_prefix}-metric-tables-write-throttles${count.index == 0 ? "" : "-${count.index + 1}"}"
+  alarm_description   = "Writes to the metric tables${length(local.throttle_groups) > 1 ? " ${join(", ", local.throttle_groups[count.index])}" : ""} were throttled (on-demand burst limit or account quota); the job retries, but a rising count delays the tables."
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = var.alarms.dynamodb_throttle_threshold
   evaluation_periods  = 1
@@ -456,12 +463,12 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_write_throttles" {
   metric_query {
     id          = "total"
     expression  = "SUM(METRICS())"
-    label       = "Throttled writes, all metric tables"
+    label       = length(local.throttle_groups) > 1 ? "Throttled writes, metric tables group ${count.index + 1}" : "Throttled writes, all metric tables"
     return_data = true
   }
 
   dynamic "metric_query" {
-    for_each = local.table_names
+    for_each = { for k in local.throttle_groups[count.index] : k => local.table_names[k] }
     content {
       id          = "t_${metric_query.key}"
       return_data = false # only the sum is the alarm's series

@@ -114,7 +114,7 @@ def read_pos_folder(pos: Path) -> dict[str, bytes]:
 
 
 def tables_of(objects: dict[str, bytes]) -> dict[str, list[dict[str, str]]]:
-    """The five metric tables from every Parquet object under metrics/<table>/, rows sorted
+    """Every metric table from every Parquet object under metrics/<table>/, rows sorted
     by key, values as strings (an exact comparison)."""
     out = {}
     for t, meta in METRIC_TABLES.items():

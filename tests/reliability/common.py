@@ -13,7 +13,7 @@ from cinema_metrics.metrics import METRIC_TABLES
 
 
 def tables(output: Path) -> dict[str, list[dict[str, str]]]:
-    """The five Parquet tables, rows sorted by key, values as strings (exact comparison)."""
+    """Every metric table's Parquet rows, sorted by key, values as strings (exact comparison)."""
     out = {}
     for t, meta in METRIC_TABLES.items():
         frame = sinks.read_table(output, t).sort_values(list(meta.key)).reset_index(drop=True)
@@ -54,7 +54,7 @@ def outcomes(output: Path, state: Path) -> dict[tuple[str, int | None], str]:
 
 
 def dynamo_items(endpoint: str, prefix: str) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
-    """Every item of the five tables `<prefix><table>` (full scans), keyed by (pk, sk)."""
+    """Every item of the metric tables `<prefix><table>` (full scans), keyed by (pk, sk)."""
     import boto3
 
     res = boto3.resource("dynamodb", endpoint_url=endpoint)

@@ -26,13 +26,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def create_tables(endpoint: str) -> str:
-    """Create the five metric tables under a fresh prefix on the emulator; return the prefix."""
+    """Create every metric table under a fresh prefix on the emulator; return the prefix."""
     return create_metric_tables(endpoint, "rel")
 
 
 @pytest.fixture
 def ddb_tables(services, aws_env) -> Callable[[], str]:
-    """Factory: a fresh set of the five tables on moto per call; returns its prefix."""
+    """Factory: a fresh set of the metric tables on moto per call; returns its prefix."""
     return lambda: create_tables(services.aws_endpoint)
 
 

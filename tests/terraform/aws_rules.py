@@ -227,6 +227,36 @@ def job_queue_and_keys_iam(summary: Summary) -> list[str]:
     return problems
 
 
+def job_metric_tables_iam(summary: Summary, table_names: set[str]) -> list[str]:
+    """On an applied stack: the role that writes the metric tables may dynamodb:BatchWriteItem (the
+    job's puts and deletes, job/dynamodb.py) on exactly the tables named `table_names` (the
+    catalog's, <prefix><table>), and no role may put, update or delete their items otherwise."""
+    problems = []
+    arns = {v.get("arn") for _, v in _of_type(summary, "aws_dynamodb_table") if v.get("name") in table_names}
+    if len(arns) != len(table_names):
+        problems.append(f"{len(arns)} of the {len(table_names)} metric tables are in the state")
+    statements = iam_statements(summary.values, summary.types)
+    writes = [
+        s
+        for s in statements
+        if "dynamodb:BatchWriteItem" in _as_list(s.get("Action")) and arns & set(_as_list(s.get("Resource")))
+    ]
+    if not writes:
+        problems.append("no role may dynamodb:BatchWriteItem the metric tables")
+    for statement in writes:
+        resources = set(_as_list(statement.get("Resource")))
+        if resources != arns:
+            missing = sorted(str(a).rsplit("/", 1)[-1] for a in arns - resources)
+            problems.append(f"{statement.get('Sid')}: writes {sorted(resources)}; missing {missing}")
+    for statement in statements:
+        other = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(
+            _as_list(statement.get("Action"))
+        )
+        if other and arns & set(_as_list(statement.get("Resource"))):
+            problems.append(f"{statement.get('Sid')}: {sorted(other)} on metric tables (the job batches)")
+    return problems
+
+
 def _placed_connections(summary: Summary) -> list[str]:
     """Glue connections placed in a subnet: their crawler and job run there. A subnet this plan
     creates is known only after apply: then the whole block is unknown (planned value null)."""

@@ -3,7 +3,9 @@
 An inventory reads like a spec:
     name_prefix: cinema-prod          # every name carries it (<project>-<env>-<purpose>)
     tags: {Project: cinema, ...}      # in tags_all of every taggable resource
-    resources: {aws_dynamodb_table: 5, ...}   # exact counts by type
+    resources:                        # exact counts by type: a number, or derived from the catalog
+      aws_kms_key: 4                  #   (catalog_counts.py: never a typed table count)
+      aws_dynamodb_table: metric_tables + 1
     values:                           # address pattern -> values every match must have (subset)
       module.metric_tables.aws_dynamodb_table.this[*]: {deletion_protection_enabled: true}
     outputs: [bucket_name, ...]       # the outputs the root declares
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from catalog_counts import describe, evaluate
 from tfharness import Summary, config_address
 
 INVENTORIES = Path(__file__).resolve().parent / "inventories"
@@ -67,9 +70,10 @@ def compare(summary: Summary, inventory: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     expected_counts = inventory.get("resources") or {}
     for rtype in sorted(set(expected_counts) | set(summary.counts)):
-        want, have = expected_counts.get(rtype, 0), summary.counts.get(rtype, 0)
+        expression = expected_counts.get(rtype, 0)
+        want, have = evaluate(expression), summary.counts.get(rtype, 0)
         if want != have:
-            problems.append(f"resources: {rtype}: inventory says {want}, plan creates {have}")
+            problems.append(f"resources: {rtype}: inventory says {describe(expression)}, plan creates {have}")
     for pattern, expected in (inventory.get("values") or {}).items():
         addresses = [a for a in summary.values if address_match(pattern, a)]
         if not addresses:

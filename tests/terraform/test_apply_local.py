@@ -24,6 +24,7 @@ from typing import Any
 import boto3
 import hcl2
 import pytest
+from catalog_counts import metric_tables, quantities
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = os.environ.get("TERRAFORM", "terraform")
@@ -33,7 +34,9 @@ COPY = ("modules", "terraform/local", "scripts/athena", "dashboards")
 IGNORE = shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan", ".terraform.lock.hcl", "__pycache__")
 
 # Resource types the core modules must create on the emulator, with exact counts (within
-# those modules; the analytics modules add their own) where the design fixes them.
+# those modules; the analytics modules add their own) where the design fixes them; what follows
+# from the metric declarations is counted from the catalog (catalog_counts.py), never typed.
+CATALOG = quantities()
 CORE_MODULES = tuple(
     f"module.platform.module.{m}"
     for m in (
@@ -52,9 +55,9 @@ EXPECTED_COUNTS = {
     "aws_s3_bucket_logging": 1,
     "aws_s3_bucket_lifecycle_configuration": 3,
     "aws_s3_bucket_object_lock_configuration": 1,  # the vault's GOVERNANCE default retention
-    "aws_dynamodb_table": 6,  # five metric tables + accepted POS keys
+    "aws_dynamodb_table": CATALOG["metric_tables"] + 1,  # one per metric table + accepted POS keys
     "aws_glue_catalog_database": 1,
-    "aws_glue_catalog_table": 5,
+    "aws_glue_catalog_table": CATALOG["metric_tables"],  # curated Parquet (the views: modules/athena)
     "aws_glue_crawler": 2,
     "aws_glue_job": 1,
     "aws_glue_trigger": 3,  # schedule + after the JDBC crawl + weekly --reconcile
@@ -220,11 +223,18 @@ def _check_applied(root: Path, env: dict[str, str], endpoint: str, apply_s: floa
         "no output may carry a secret"
     )
 
-    # The emulator really holds what the state says.
+    # The emulator really holds what the state says: a table per metric of the catalog, keyed as
+    # its declaration says.
     ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
     tables = set(ddb.list_tables()["TableNames"])
-    expected_tables = {f"{PREFIX}-{t}" for t in outputs["metric_table_names"]["value"]}
-    assert len(expected_tables) == 5 and expected_tables <= tables
+    catalog = metric_tables()
+    assert set(outputs["metric_table_names"]["value"]) == set(catalog)
+    expected_tables = {f"{PREFIX}-{t}" for t in catalog}
+    assert expected_tables <= tables, sorted(expected_tables - tables)
+    for name, table in catalog.items():
+        schema = ddb.describe_table(TableName=f"{PREFIX}-{name}")["Table"]["KeySchema"]
+        keys = {k["KeyType"]: k["AttributeName"] for k in schema}
+        assert keys == {"HASH": table["dynamodb"]["hash_key"], "RANGE": table["dynamodb"]["range_key"]}, name
     glue = boto3.client("glue", endpoint_url=endpoint, region_name="us-east-1")
     job = glue.get_job(JobName=outputs["glue_job_name"]["value"])["Job"]
     assert job["GlueVersion"] == "5.1"
@@ -259,8 +269,10 @@ def _check_applied(root: Path, env: dict[str, str], endpoint: str, apply_s: floa
     values = {r["address"]: r.get("values", {}) for r in resources}
     types = {r["address"]: r["type"] for r in resources}
     summary = Summary(values, types, Counter(types.values()), {}, {})
-    problems = aws_rules.job_queue_and_keys_iam(summary) + aws_rules.regional_service_principals(
-        summary, "us-east-1"
+    problems = (
+        aws_rules.job_queue_and_keys_iam(summary)
+        + aws_rules.job_metric_tables_iam(summary, {f"{PREFIX}-{t}" for t in catalog})
+        + aws_rules.regional_service_principals(summary, "us-east-1")
     )
     assert not problems, "\n".join(problems)
     lint, excepted, count = iam_lint.findings(state)

@@ -18,6 +18,12 @@ run "plans_the_catalog_with_valid_inputs" {
     condition     = aws_glue_catalog_database.this.name == "cinema_test"
     error_message = "a null database_name derives name_prefix with underscores"
   }
+  assert {
+    condition = alltrue([for name, t in jsondecode(file(var.metric_tables_schema_file)).tables : (
+      [for c in aws_glue_catalog_table.metrics[name].storage_descriptor[0].columns : c.comment] == [for c in t.columns : c.definition]
+    )]) && sort(keys(aws_glue_catalog_table.metrics)) == sort(keys(jsondecode(file(var.metric_tables_schema_file)).tables))
+    error_message = "one catalog table per exported metric table, each column commented with its definition"
+  }
 }
 
 run "secret_arn_must_be_a_secrets_manager_arn" {
@@ -73,6 +79,8 @@ run "rejects_each_invalid_input" {
     crawlers = { jdbc_schedule = "rate(1 day)" }
     # jdbc table prefix must be snake case
     jdbc_table_prefix = "Src-"
+    # the metric tables export must hold at least one table (a fixture with none)
+    metric_tables_schema_file = "../../modules/glue_catalog/tests/empty_tables.json"
   }
   expect_failures = [
     var.name_prefix,
@@ -83,5 +91,6 @@ run "rejects_each_invalid_input" {
     var.mysql,
     var.crawlers,
     var.jdbc_table_prefix,
+    var.metric_tables_schema_file,
   ]
 }

@@ -10,7 +10,11 @@ variables {
   prefixes      = { pos = "raw/pos/", scripts = "scripts/", tmp = "tmp/", curated = "curated/", state = "curated/_state/", logs = "logs/" }
   kms_key_arn   = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
   database_name = "cinema_test"
-  metric_tables = { table_prefix = "cinema-test-", table_arns = {}, kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000001" }
+  metric_tables = {
+    table_prefix = "cinema-test-"
+    table_arns   = { site_daily = "arn:aws:dynamodb:us-east-1:123456789012:table/cinema-test-site_daily" }
+    kms_key_arn  = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000001"
+  }
   # any file that exists (the mock provider uploads nothing), at the same path from the module and
   # from the generated root that runs every module's tests (tests/terraform/tfharness.py)
   script_path  = "../../tests/terraform/mocks/aws.tfmock.hcl"
@@ -52,10 +56,13 @@ run "rejects_each_invalid_input" {
     glue_version = "4.0"
     # pos queue arn must be sqs
     pos_queue = { url = "https://sqs.us-east-1.amazonaws.com/123456789012/q", arn = "arn:aws:sns:us-east-1:123456789012:q" }
+    # the job writes at least one metric table, named by its ARN
+    metric_tables = { table_prefix = "cinema-test-", table_arns = {}, kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000001" }
   }
   expect_failures = [
     var.job,
     var.glue_version,
     var.pos_queue,
+    var.metric_tables,
   ]
 }

@@ -40,6 +40,26 @@ run "plans_alarms_and_trail_with_valid_inputs" {
   }
 }
 
+# A metric-math alarm reads at most 10 metrics: 11 tables need two throttle alarms, 10 per group.
+run "throttle_alarms_watch_at_most_ten_tables_each" {
+  command = plan
+  variables {
+    dynamodb_table_arns = { for i in range(11) : "table_${i}" => "arn:aws:dynamodb:us-east-1:123456789012:table/cinema-test-table_${i}" }
+  }
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.dynamodb_write_throttles) == 2
+    error_message = "11 metric tables: two throttle alarms"
+  }
+  assert {
+    condition     = [for a in aws_cloudwatch_metric_alarm.dynamodb_write_throttles : length(a.metric_query) - 1] == [10, 1]
+    error_message = "each throttle alarm reads at most 10 metrics (+ its SUM expression)"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.dynamodb_write_throttles[0].alarm_name == "cinema-test-metric-tables-write-throttles" && aws_cloudwatch_metric_alarm.dynamodb_write_throttles[1].alarm_name == "cinema-test-metric-tables-write-throttles-2"
+    error_message = "the first group keeps the alarm's name"
+  }
+}
+
 run "name_prefix_must_be_lower_case" {
   command = plan
   variables {

@@ -77,8 +77,7 @@ def test_item_form_omits_nulls_and_uses_decimals():
     assert item["box_office"] == Decimal("12.50") and item["occupancy"] == Decimal("0.0100")
     assert "atp" not in item
     hourly = pd.DataFrame(
-        {c: [0] for c in METRIC_TABLES["hourly_demand"].kinds}
-        | {"hour": [7], "business_date": [20518]}
+        {c: [0] for c in METRIC_TABLES["hourly_demand"].kinds} | {"hour": [7], "business_date": [20518]}
     )
     assert next(items("hourly_demand", hourly))["sk"] == "HOUR#07"
 

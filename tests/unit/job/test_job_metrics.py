@@ -1,4 +1,4 @@
-"""The five tables on a hand-made snapshot, against hand-computed expectations (scenario.py)."""
+"""The metric tables on a hand-made snapshot, against hand-computed expectations (scenario.py)."""
 
 from __future__ import annotations
 

@@ -81,9 +81,10 @@ module "athena" {
   enable_dynamodb_connector      = var.enable_dynamodb_connector
   connector_memory_mb            = 1024
   dynamodb_table_arns            = { site_daily = aws_dynamodb_table.site_daily.arn }
-  # The repository's SQL names all five tables; the example has one, so map them all to it.
+  # The repository's SQL may name every metric table (${dynamodb_tables.<table>}); the example has
+  # one DynamoDB table, so every table of the catalog (written by `make generate`) maps to it.
   dynamodb_table_names = {
-    for t in ["site_daily", "session_performance", "film_weekly", "hourly_demand", "loyalty_daily"] : t => aws_dynamodb_table.site_daily.name
+    for t in keys(jsondecode(file("${path.module}/../../../../scripts/athena/metric_tables.json")).tables) : t => aws_dynamodb_table.site_daily.name
   }
 }
 

@@ -37,8 +37,13 @@ module "data_bucket" {
 module "metric_tables" {
   source = "../../../metric_tables"
 
-  name_prefix         = local.name_prefix
-  tags                = local.tags
+  name_prefix = local.name_prefix
+  tags        = local.tags
+  # every table the job writes: the repository's catalog (written by `make generate`)
+  tables = {
+    for name, t in jsondecode(file("${path.module}/../../../../scripts/athena/metric_tables.json")).tables :
+    name => { hash_key = t.dynamodb.hash_key, range_key = t.dynamodb.range_key }
+  }
   deletion_protection = false
   prevent_destroy     = false # an example is throwaway: terraform destroy removes it all
 }

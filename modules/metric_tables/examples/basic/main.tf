@@ -1,4 +1,5 @@
-# Smallest working use of metric_tables: the five metric tables and the accepted-keys table.
+# Smallest working use of metric_tables: a DynamoDB table per metric table of the repository's
+# catalog (scripts/athena/metric_tables.json, written by `make generate`) and the accepted-keys table.
 terraform {
   required_version = ">= 1.5"
   required_providers {
@@ -22,6 +23,8 @@ variable "region" {
 locals {
   name_prefix = "cinema-example"
   tags        = { Project = "cinema", Environment = "example", ManagedBy = "terraform" }
+  # The metric tables as the declarations export them (modules/cinema_platform reads the same file).
+  catalog = jsondecode(file("${path.module}/../../../../scripts/athena/metric_tables.json")).tables
 }
 
 module "metric_tables" {
@@ -29,6 +32,7 @@ module "metric_tables" {
 
   name_prefix         = local.name_prefix
   tags                = local.tags
+  tables              = { for name, t in local.catalog : name => { hash_key = t.dynamodb.hash_key, range_key = t.dynamodb.range_key } }
   deletion_protection = false
   prevent_destroy     = false # an example is throwaway: terraform destroy removes it all
 }

@@ -216,7 +216,9 @@ def load_prices(path: Path) -> PriceList:
 
 @dataclass(frozen=True)
 class Workload:
-    """The business volume and usage both designs must serve (costs/workloads/*.yaml)."""
+    """The business volume and usage both designs must serve (costs/workloads/*.yaml). What the
+    design itself fixes is not here but derived: the metric tables, their item sizes and rows from
+    the metric declarations (cost/tables.py), the dashboard's data sets from dashboards/spec.yaml."""
 
     name: str
     pos_lines_per_2h: float
@@ -225,9 +227,8 @@ class Workload:
     films_showing: int
     showtimes_per_site_per_2h: float
     pos_bytes_per_line: float
-    metric_item_bytes: float
+    other_key_values: float
     quicksight_users: int
-    dashboard_datasets: int
     dashboard_refreshes_per_day: float
     athena_queries_per_day: float
     connector_queries_per_day: float
@@ -263,9 +264,8 @@ _WORKLOAD_FIELDS = {
     "films_showing": int,
     "showtimes_per_site_per_2h": float,
     "pos_bytes_per_line": float,
-    "metric_item_bytes": float,
+    "other_key_values": float,
     "quicksight_users": int,
-    "dashboard_datasets": int,
     "dashboard_refreshes_per_day": float,
     "athena_queries_per_day": float,
     "connector_queries_per_day": float,
@@ -285,8 +285,18 @@ _WORKLOAD_FIELDS = {
 }
 
 
+# Fields older workload files had, now derived from the repository (the same for every workload).
+_DERIVED_FIELDS = {
+    "metric_item_bytes": "each metric table's item size is estimated from its declaration (cost/tables.py)",
+    "dashboard_datasets": "the data sets are dashboards/spec.yaml's",
+}
+
+
 def load_workload(path: Path) -> Workload:
     data = _load_yaml(path, "workload file", "pass --workload costs/workloads/seed.yaml or WORKLOAD=<file>")
+    derived = [f"{k} ({why})" for k, why in _DERIVED_FIELDS.items() if k in data]
+    if derived:
+        raise CliError(f"{path}: remove {'; '.join(derived)}: derived, not part of a workload")
     values: dict[str, Any] = {}
     for name, kind in _WORKLOAD_FIELDS.items():
         if name not in data:

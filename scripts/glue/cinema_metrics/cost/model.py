@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 from cinema_metrics.contract import DIMENSIONS
 from cinema_metrics.cost import formulas as f
-from cinema_metrics.cost.inputs import PriceList, Workload
+from cinema_metrics.cost import tables as mt
+from cinema_metrics.cost.inputs import PriceList, Workload, repo_root
 from cinema_metrics.cost.schedule import runs_per_month
-from cinema_metrics.metrics import METRIC_TABLES
+from cinema_metrics.metrics import METRICS
 
 GB = 1e9  # the seed and the AWS calculator use decimal GB for storage
 SERVICES = (
@@ -55,6 +56,7 @@ class Breakdown:
     design: str
     lines: list[LineItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)  # the metric tables as priced
 
     def add(self, *items: LineItem) -> None:
         self.lines.extend(items)
@@ -80,6 +82,7 @@ class Breakdown:
             "by_service_usd": {k: round(v, 2) for k, v in self.by_service().items()},
             "lines": [asdict(li) for li in self.lines],
             "notes": list(self.notes),
+            **({"metric_tables": list(self.tables)} if self.tables else {}),
         }
 
 
@@ -94,26 +97,22 @@ def _fmt(x: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------ this design
-def _keys_changed_per_run(w: Workload, runs: float) -> dict[str, float]:
-    """Metric rows a run rewrites: the keys its new lines touch, bounded by how many such keys exist."""
-    if runs <= 0:
-        return dict.fromkeys(METRIC_TABLES, 0.0)
-    lines = w.pos_lines_per_month / runs
-    windows = 360 / runs  # 2-hour windows covered by one run
-    days = max(1.0, windows / 12)
-    return {
-        "site_daily": min(lines, w.sites * days),
-        "loyalty_daily": min(lines, w.sites * days),
-        "session_performance": min(lines, w.sites * w.showtimes_per_site_per_2h * windows),
-        "hourly_demand": min(lines, w.sites * 2 * windows),
-        "film_weekly": min(lines, w.films_showing * max(1.0, days / 7)),
-    }
+def dashboard_data_sets() -> int:
+    """The dashboard's data sets (dashboards/spec.yaml): one Athena query each per SPICE refresh."""
+    from cinema_metrics.dashboards.spec import load_spec
+
+    return len(load_spec().datasets)
 
 
-def _metric_items_stored(w: Workload) -> float:
-    days = w.metric_retention_months * 30
-    shows_per_day = w.showtimes_per_site_per_2h * 8  # ~16 opening hours
-    return w.sites * days * (1 + 1 + 16 + shows_per_day) + w.films_showing * days / 7
+def catalog_views() -> int:
+    """The Athena views Terraform creates as Glue tables (scripts/athena/views.json): one default
+    view per metric, without the file."""
+    import json
+
+    path = repo_root() / "scripts" / "athena" / "views.json"
+    if path.is_file():
+        return len(json.loads(path.read_text())["views"])
+    return len(METRICS)
 
 
 # What code in the JDBC subnet calls besides S3 and DynamoDB (free gateway endpoints): the Glue
@@ -196,8 +195,11 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
         )
     # --- Data Catalog: tables only (partition projection: no partition objects)
     c_runs_all = sum(runs_per_month(crawlers.get(k)) for k in ("jdbc_schedule", "pos_schedule"))
-    objects = len(METRIC_TABLES) + len(DIMENSIONS) + 2 + c_runs_all  # + POS, quarantine, table versions
-    parquet_queries = w.dashboard_datasets * w.dashboard_refreshes_per_day * 30 if qs["enabled"] else 0.0
+    metric = mt.tables(w)  # the declared metric tables (cost/tables.py)
+    data_sets = dashboard_data_sets()
+    # curated tables + their views (default and dashboard) + dimensions + POS, quarantine, table versions
+    objects = len(metric) + catalog_views() + len(DIMENSIONS) + 2 + c_runs_all
+    parquet_queries = data_sets * w.dashboard_refreshes_per_day * 30 if qs["enabled"] else 0.0
     parquet_queries = max(parquet_queries, w.athena_queries_per_day * 30)
     connector = bool(athena["enable_dynamodb_connector"])
     conn_queries = w.connector_queries_per_day * 30 if connector else 0.0
@@ -222,10 +224,12 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             "partition projection: the curated tables store no partition objects",
         )
     )
-    # --- DynamoDB: only the rows the new lines change
-    changed = _keys_changed_per_run(w, runs)
+    # --- DynamoDB: only the rows the new lines change, each item at its table's estimated size
+    changed = {t.name: mt.rows_per_run(t, w, runs) for t in metric}
+    stored = {t.name: mt.rows_stored(t, w) for t in metric}
     items = sum(changed.values())
-    wru = f.dynamodb_write_units(runs * items, w.metric_item_bytes)
+    wru = sum(runs * changed[t.name] * t.write_units for t in metric)
+    units = sorted({t.write_units for t in metric})
     b.add(
         LineItem(
             "DynamoDB",
@@ -234,11 +238,14 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             "write unit",
             p("dynamodb_write_per_million") / 1e6,
             f.per_million_usd(wru, p("dynamodb_write_per_million")),
-            f"{_fmt(runs)} runs x {_fmt(items)} changed items x {math.ceil(w.metric_item_bytes / 1024)} unit",
+            f"{_fmt(runs)} runs x {_fmt(items)} changed items ({len(metric)} tables) x "
+            f"{'/'.join(map(str, units))} unit (items of {min(t.item_bytes for t in metric)}-"
+            f"{max(t.item_bytes for t in metric)} B)",
             ", ".join(f"{k} {_fmt(v)}" for k, v in changed.items()),
         )
     )
-    lookup_bytes = w.connector_items_per_query * w.metric_item_bytes
+    mean_item = sum(t.item_bytes for t in metric) / len(metric)
+    lookup_bytes = w.connector_items_per_query * mean_item
     rru = conn_queries * f.dynamodb_scan_read_units(lookup_bytes)
     b.add(
         LineItem(
@@ -252,7 +259,8 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             "dashboards read Parquet, not DynamoDB" if connector else "connector disabled",
         )
     )
-    ddb_gb = _metric_items_stored(w) * w.metric_item_bytes / GB
+    stored_items = sum(stored.values())
+    ddb_gb = sum(stored[t.name] * t.stored_bytes for t in metric) / GB
     b.add(
         LineItem(
             "DynamoDB",
@@ -261,9 +269,30 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             "GB-month",
             p("dynamodb_storage_gb_month"),
             f.storage_usd(ddb_gb, p("dynamodb_storage_gb_month"), 25 * ft),
-            f"{_fmt(_metric_items_stored(w))} items x {_fmt(w.metric_item_bytes)} B; first 25 GB free",
+            f"{_fmt(stored_items)} items x their tables' item size + {mt.DYNAMODB_ITEM_OVERHEAD} B "
+            f"(avg {_fmt(ddb_gb * GB / max(stored_items, 1))} B); first 25 GB free",
         )
     )
+    b.tables = [
+        {
+            "table": t.name,
+            "columns": t.columns,
+            "grain": list(t.grain),
+            "period": t.unit,
+            "item_bytes": t.item_bytes,
+            "items_stored": round(stored[t.name]),
+            "items_per_run": round(changed[t.name], 1),
+            "parquet_row_bytes": t.parquet_row_bytes,
+        }
+        for t in metric
+    ]
+    assumed = [f"{t.name}.{c}" for t in metric for c in t.assumed]
+    if assumed:
+        b.notes.append(
+            f"Metric tables: no workload figure or contract vocabulary for the key column(s) "
+            f"{', '.join(assumed)}: priced at other_key_values = {_fmt(w.other_key_values)} values per "
+            "period (workload file)."
+        )
     if tables["point_in_time_recovery"]:
         b.add(
             LineItem(
@@ -277,8 +306,9 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
             )
         )
     # --- Athena: curated Parquet with partition projection (one month partition per query)
-    month_rows = _metric_items_stored(w) / max(1.0, w.metric_retention_months) / len(METRIC_TABLES)
-    parquet_bytes = month_rows * 60  # ~60 B per compressed Parquet row, current month only
+    # a dashboard query reads one table's current month (its rows x its Parquet row), on average
+    months = max(1.0, w.metric_retention_months)
+    parquet_bytes = sum(stored[t.name] / months * t.parquet_row_bytes for t in metric) / len(metric)
     a_pq = f.athena_usd(parquet_queries, parquet_bytes, p("athena_tb_scanned"))
     b.add(
         LineItem(
@@ -330,7 +360,7 @@ def this_design(env: str, tf: dict[str, Any], w: Workload, p: PriceList, free_ti
         )
     # --- S3
     raw_gb = w.pos_lines_per_month * w.pos_bytes_per_line * w.raw_retention_months / GB
-    curated_gb = _metric_items_stored(w) * 60 / GB
+    curated_gb = sum(stored[t.name] * t.parquet_row_bytes for t in metric) / GB
     cloudtrail = bool(obs["cloudtrail_enabled"])
     run_puts, run_gets = w.job_s3_put_class_per_run, w.job_s3_get_per_run
     puts = runs * run_puts + (parquet_queries + conn_queries) * 2 + (8640 if cloudtrail else 0)
@@ -623,8 +653,7 @@ class SeedFacts:
     crawler_minutes: float = 2.0  # "no longer than 2 minutes per execution"
     crawler_dpus: float = 2.0  # inferred: 21.12 / (24 h x 0.44) = 2.0
     catalog_factor: float = 2.0  # "2x the processing space": 2 x (72,000 + 14,000) = 172,000
-    item_bytes: float = 54.0  # "most heavy item ... 54 bytes"
-    tables: int = 5
+    item_bytes: float = 54.0  # "most heavy item ... 54 bytes", in every metric table
     min_storage_gb: float = 1.0  # "we allocate at least 1GB"
     wru_at_seed_volume: float = 19_000.0  # "at most 19000 WRUs" at 72,000 lines a month
     seed_lines_per_month: float = 72_000.0
@@ -726,7 +755,9 @@ def _seed_formula_lines(
                 "seed figure, carried as stated",
             )
         )
-    data_bytes = s.item_bytes * s.tables * w.pos_lines_per_month
+    # The seed's rule (54 B per POS line in every metric table) over the tables this project declares.
+    n_tables = len(METRICS)
+    data_bytes = s.item_bytes * n_tables * w.pos_lines_per_month
     gb = max(s.min_storage_gb, data_bytes / GB)
     out.append(
         LineItem(
@@ -736,7 +767,7 @@ def _seed_formula_lines(
             "GB-month",
             p("dynamodb_storage_gb_month"),
             f.storage_usd(gb, p("dynamodb_storage_gb_month"), 25.0 if aws else 0.0),
-            f"max(1 GB, 54 B x 5 tables x {_fmt(w.pos_lines_per_month)} lines = {_fmt(data_bytes / GB)} GB)"
+            f"max(1 GB, 54 B x {n_tables} tables x {_fmt(w.pos_lines_per_month)} lines = {_fmt(data_bytes / GB)} GB)"  # noqa: E501
             + ("; first 25 GB free" if aws else "; no free tier (as the seed)"),
         )
     )
@@ -779,8 +810,8 @@ def _seed_formula_lines(
         )
     )
     if aws:
-        inv = queries * s.tables * 3
-        gbs = inv * max(1.0, data_bytes / s.tables / 20e6) * s.connector_memory_gb
+        inv = queries * n_tables * 3
+        gbs = inv * max(1.0, data_bytes / n_tables / 20e6) * s.connector_memory_gb
         out.append(
             LineItem(
                 "Lambda",
@@ -897,9 +928,8 @@ def _seed_reference_workload() -> Workload:
         films_showing=15,
         showtimes_per_site_per_2h=4,
         pos_bytes_per_line=400,
-        metric_item_bytes=300,
+        other_key_values=10,
         quicksight_users=4,
-        dashboard_datasets=5,
         dashboard_refreshes_per_day=12,
         athena_queries_per_day=12,
         connector_queries_per_day=10,

@@ -141,6 +141,28 @@ def _md_breakdown(b: Breakdown) -> list[str]:
     return out
 
 
+def _md_tables(b: Breakdown) -> list[str]:
+    if not b.tables:
+        return []
+    out = [
+        "## Metric tables (from their declarations)",
+        "",
+        "Derived by `cost/tables.py` from `scripts/glue/cinema_metrics/metrics/`: a new metric module is",
+        "priced here by the next `make cost`. Item size: DynamoDB's rules over every declared column and",
+        "pk/sk at typical widths; rows: the key columns' values per period of the date column.",
+        "",
+        "| table | columns | grain (per period) | period | DynamoDB item (B, est.) | items kept | items per run | Parquet row (B) |",  # noqa: E501
+        "|---|--:|---|---|--:|--:|--:|--:|",
+    ]
+    for t in b.tables:
+        out.append(
+            f"| `{t['table']}` | {t['columns']} | {', '.join(t['grain']) or '-'} | {t['period']} | "
+            f"{t['item_bytes']} | {_num(t['items_stored'])} | {_num(t['items_per_run'])} | "
+            f"{t['parquet_row_bytes']} |"
+        )
+    return [*out, ""]
+
+
 def workload_fields(path: Path) -> list[str]:
     """The workload file's lines (values with their comments) for the assumptions section."""
     return [
@@ -176,6 +198,7 @@ def markdown(c: Comparison, command: str, assumptions: list[str] | None = None) 
     )
     lines += ["", "## Line items", ""]
     lines += _md_breakdown(c.ours) + _md_breakdown(c.seed) + _md_breakdown(c.seed_aws)
+    lines += _md_tables(c.ours)
     if c.sensitivity:
         lines += [
             "## Sensitivity to the POS volume",
@@ -198,6 +221,8 @@ def markdown(c: Comparison, command: str, assumptions: list[str] | None = None) 
         "- Glue jobs: DPU-hours billed per second with a 1-minute minimum per run; Flex at its own rate.",
         "  Crawlers: per DPU-hour with a 10-minute minimum per run (2 DPUs assumed, as in AWS's example).",
         "- DynamoDB writes are the metric rows a run changes (keys touched by its new lines), not all rows.",
+        "  The metric tables, their item sizes and rows come from the metric declarations (table above,",
+        "  `cost/tables.py`); the dashboard's data sets from `dashboards/spec.yaml`.",
         "- Dashboards query curated Parquet with partition projection (current month only, so each query",
         "  bills the 10 MB minimum); the seed's dashboards scan DynamoDB through the federated connector.",
         "- Always-free tiers (Data Catalog, DynamoDB 25 GB, Lambda, KMS requests, CloudWatch, SNS) apply",

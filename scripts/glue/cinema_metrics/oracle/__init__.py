@@ -1,4 +1,4 @@
-"""An independent DuckDB oracle of the five metric tables (issue 5, item 6).
+"""An independent DuckDB oracle of every metric table (issue 5, item 6).
 
 It reads the contract (docs/contract/) afresh rather than sharing code with the Spark job: POS lines are
 parsed and validated in plain Python (`pos`), the dimensions are read from the snapshot

@@ -1,4 +1,4 @@
-"""compute(sources) -> OracleResult: validation, de-duplication and the five tables."""
+"""compute(sources) -> OracleResult: validation, de-duplication and the metric tables."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def compute(
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> OracleResult:
-    """The five tables and the quarantine of one run over every file of a snapshot folder."""
+    """The metric tables and the quarantine of one run over every file of a snapshot folder."""
     sources = Path(sources)
     if not sources.is_dir():
         raise CliError(f"--sources {sources}: not a folder; a snapshot (docs/contract/sources.md)")
@@ -181,7 +181,7 @@ def compute(
     timings["deduplicate"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    say("oracle: computing the five tables in DuckDB")
+    say("oracle: computing the metric tables in DuckDB")
     arrow = metrics.compute_tables(con)
     timings["metrics"] = time.perf_counter() - t0
     con.close()

@@ -1,4 +1,4 @@
-"""The five metric tables (docs/contract/time.md, metrics.md) in DuckDB SQL over the accepted lines.
+"""The metric tables (docs/contract/time.md, metrics.md) in DuckDB SQL over the accepted lines.
 
 SQL yields exact sums (counts, integer micro-dollars); rounding and quotients happen in
 Python with integer arithmetic so half-up rounding is exact, not subject to doubles.

@@ -204,12 +204,59 @@ resource "aws_quicksight_dashboard" "this" {
                                       }
                                     }
                                   }
+                                  dynamic "date_dimension_field" {
+                                    for_each = try(b7.value.date_dimension_field, [])
+                                    iterator = b8
+                                    content {
+                                      date_granularity = try(b8.value.date_granularity, null)
+                                      field_id         = try(b8.value.field_id, null)
+                                      hierarchy_id     = try(b8.value.hierarchy_id, null)
+                                      dynamic "column" {
+                                        for_each = try(b8.value.column, [])
+                                        iterator = b9
+                                        content {
+                                          column_name         = try(b9.value.column_name, null)
+                                          data_set_identifier = try(b9.value.data_set_identifier, null)
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                              dynamic "colors" {
+                                for_each = try(b6.value.colors, [])
+                                iterator = b7
+                                content {
+                                  dynamic "categorical_dimension_field" {
+                                    for_each = try(b7.value.categorical_dimension_field, [])
+                                    iterator = b8
+                                    content {
+                                      field_id     = try(b8.value.field_id, null)
+                                      hierarchy_id = try(b8.value.hierarchy_id, null)
+                                      dynamic "column" {
+                                        for_each = try(b8.value.column, [])
+                                        iterator = b9
+                                        content {
+                                          column_name         = try(b9.value.column_name, null)
+                                          data_set_identifier = try(b9.value.data_set_identifier, null)
+                                        }
+                                      }
+                                    }
+                                  }
                                 }
                               }
                               dynamic "values" {
                                 for_each = try(b6.value.values, [])
                                 iterator = b7
                                 content {
+                                  dynamic "calculated_measure_field" {
+                                    for_each = try(b7.value.calculated_measure_field, [])
+                                    iterator = b8
+                                    content {
+                                      expression = try(b8.value.expression, null)
+                                      field_id   = try(b8.value.field_id, null)
+                                    }
+                                  }
                                   dynamic "numerical_measure_field" {
                                     for_each = try(b7.value.numerical_measure_field, [])
                                     iterator = b8

@@ -154,6 +154,19 @@ LEFT JOIN ma ON ma.site_id = sd.site_id AND ma.d = sd.business_date
 LEFT JOIN uniq ON uniq.site_id = sd.site_id AND uniq.d = sd.business_date
 LEFT JOIN ret ON ret.site_id = sd.site_id AND ret.d = sd.business_date
 LEFT JOIN mc ON mc.site_id = sd.site_id AND mc.d = sd.business_date;
+
+CREATE TEMP TABLE cd AS
+WITH c AS (  -- C(D) by category: concession lines by site and sale business date
+    SELECT site_id, sale_date AS business_date, category,
+           sum(quantity) AS units, sum(amount) AS revenue, count(DISTINCT transaction_id) AS transactions
+    FROM l WHERE NOT is_ticket GROUP BY ALL
+), day AS (
+    SELECT site_id, business_date, sum(revenue) AS day_revenue FROM c GROUP BY ALL
+)
+SELECT c.site_id, c.business_date, c.category, c.units, c.revenue, c.transactions, day.day_revenue,
+       coalesce(sd.admissions, 0) AS site_admissions
+FROM c JOIN day USING (site_id, business_date)
+LEFT JOIN sd USING (site_id, business_date);
 """
 
 
@@ -248,6 +261,14 @@ def compute_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
         r["member_spend_per_head"] = quotient(mcr, madm * MICROS, mratio)
         r["member_concession_revenue"] = money(mcr)
     out["loyalty_daily"] = _to_arrow("loyalty_daily", rows)
+
+    rows = _records(con, "cd")
+    for r in rows:
+        rev = int(r["revenue"])
+        r["revenue_share"] = quotient(rev, int(r["day_revenue"]), ratio)
+        r["units_per_admission"] = quotient(r["units"], r["site_admissions"], ratio)
+        r["revenue"] = money(rev)
+    out["concession_daily"] = _to_arrow("concession_daily", rows)
     return out
 
 

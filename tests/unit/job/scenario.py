@@ -179,10 +179,19 @@ LOYALTY = {
     (2, d("2026-03-07")): (1, 1, 1.0, 1, 1, D("0.00"), 0.0),
     (2, d("2026-03-08")): (2, 0, 0.0, 0, 0, D("0.00"), N),
 }
+CONCESSIONS = {
+    # (site, D, category): units, revenue, transactions, revenue_share, units_per_admission
+    # site 1, 03-06: A's popcorn ($5.00) and E's drinks at 01:00 on the 7th ($7.00), 3 admissions
+    (1, d("2026-03-06"), "drinks"): (2, D("7.00"), 1, 0.5833, 0.6667),  # 7/12, 2/3
+    (1, d("2026-03-06"), "popcorn"): (1, D("5.00"), 1, 0.4167, 0.3333),  # 5/12, 1/3
+    # site 2, 03-08: H's candy at 14:00 EDT, 2 admissions (showtime 2001)
+    (2, d("2026-03-08"), "candy"): (1, D("4.50"), 1, 1.0, 0.5),
+}
 EXPECTED = {
     "site_daily": SITE_DAILY,
     "session_performance": SESSIONS,
     "film_weekly": FILM_WEEKLY,
     "hourly_demand": HOURLY,
     "loyalty_daily": LOYALTY,
+    "concession_daily": CONCESSIONS,
 }

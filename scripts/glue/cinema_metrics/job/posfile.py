@@ -110,7 +110,10 @@ class _Limits:
             self.run += len(out)
         else:
             first, last = out.find(b"\n"), out.rfind(b"\n")
-            inner = max(map(len, out[first + 1 : last].split(b"\n"))) if last > first else 0
+            # a line wholly inside this step is shorter than the step; only a longer step (a
+            # limit below the 1 MiB read size) needs its lines measured one by one
+            longer = len(out) > self.limits.max_line_bytes and last > first
+            inner = max(map(len, out[first + 1 : last].split(b"\n"))) if longer else 0
             self.longest = max(self.longest, self.run + first, inner)
             self.run = len(out) - last - 1
         if max(self.longest, self.run) > self.limits.max_line_bytes:

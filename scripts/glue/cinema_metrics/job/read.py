@@ -15,13 +15,14 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from cinema_metrics.job import layout, parse
-from cinema_metrics.job.posfile import PosLimits, read_pos_object
+from cinema_metrics.job.posfile import PosContent, PosLimits, read_pos_object
 from cinema_metrics.storage import IN_FLIGHT, Store, StoreSpec, parallel_map
 
 _TYPES = {
@@ -131,6 +132,7 @@ assert SummaryRow._fields == tuple(SUMMARY_SCHEMA.names)
 FileSpec = tuple[int, str, str, str]
 REJECTED = "rejected"
 _BATCH = 50_000
+_GROUP = 256  # POS objects a parse task asks S3 for at a time
 _IN_DRIVER = 32 << 20  # bytes of POS files parsed in the driver process (see stage_files)
 _DRIVER_OBJECTS = 512  # state objects an S3 read fetches in the driver (see read_objects)
 
@@ -192,33 +194,44 @@ def stage_batches(
     reasons: Counter[str] = Counter()
     touched: dict[tuple[int, int], list] = {}  # (pd, sale_date) -> [lines, member admission seen]
     files: list[tuple[int, str, int, str | None, str | None]] = []
+
+    def contents(specs: list[tuple]) -> Iterator[tuple[tuple, PosContent]]:
+        """Each file read within the limits, in order. On S3 a few requests are in flight (one
+        pool per task, GROUP files at a time: bounded memory); a folder is read in this thread
+        (threads only add switching to local reads)."""
+        read = lambda spec: read_pos_object(pos_store, spec[2], limits)  # noqa: E731
+        if not pos_store.remote:
+            yield from ((spec, read(spec)) for spec in specs)
+            return
+        with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
+            for start in range(0, len(specs), _GROUP):
+                group = specs[start : start + _GROUP]
+                yield from zip(group, pool.map(read, group), strict=True)
+
     for batch in batches:
         d = batch.to_pydict()
         specs = list(zip(d["file_idx"], d["source_file"], d["name"], d["old_sha"], strict=True))
-        for start in range(0, len(specs), IN_FLIGHT):  # a few requests in flight, bounded memory
-            group = specs[start : start + IN_FLIGHT]
-            contents = parallel_map(lambda spec: read_pos_object(pos_store, spec[2], limits), group)
-            for (idx, rel, _name, old), content in zip(group, contents, strict=True):
-                if content.sha256 and content.sha256 == old:
-                    files.append((idx, content.sha256, 0, None, None))
-                    continue  # same path, same content: a re-upload changes nothing
-                if content.rejected is not None:
-                    files.append((idx, content.sha256, 0, content.rejected, content.detail))
+        for (idx, rel, _name, old), content in contents(specs):
+            if content.sha256 and content.sha256 == old:
+                files.append((idx, content.sha256, 0, None, None))
+                continue  # same path, same content: a re-upload changes nothing
+            if content.rejected is not None:
+                files.append((idx, content.sha256, 0, content.rejected, content.detail))
+                continue
+            files.append((idx, content.sha256, 1, None, None))
+            for row in parse.parse_file(idx, rel, content.text, ctx, content.broken, limits.raw_bytes):
+                if row[3] is not None:
+                    rej.add(row)
+                    reasons[row[3]] += 1
                     continue
-                files.append((idx, content.sha256, 1, None, None))
-                for row in parse.parse_file(idx, rel, content.text, ctx, content.broken, limits.raw_bytes):
-                    if row[3] is not None:
-                        rej.add(row)
-                        reasons[row[3]] += 1
-                        continue
-                    cand.add(row)
-                    key = (row[_PD], row[_SALE])
-                    t = touched.get(key)
-                    if t is None:
-                        t = touched[key] = [0, False]
-                    t[0] += 1
-                    if not t[1] and row[_MEMBER] and row[_ITEM] == "ticket" and row[_QTY] > 0:
-                        t[1] = True
+                cand.add(row)
+                key = (row[_PD], row[_SALE])
+                t = touched.get(key)
+                if t is None:
+                    t = touched[key] = [0, False]
+                t[0] += 1
+                if not t[1] and row[_MEMBER] and row[_ITEM] == "ticket" and row[_QTY] > 0:
+                    t[1] = True
     cand.close()
     rej.close()
     summary = [(r, None, None, None, n, None, None, None, None) for r, n in reasons.items()]

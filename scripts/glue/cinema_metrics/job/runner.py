@@ -453,12 +453,11 @@ class JobRun:
         )
         self.parsed.duplicates = dup_at = _duplicates(keys, self.index)
         if dup_at:  # where each duplicate was sold, for the quarantine record
-            at = set(dup_at)
-            where = zip(
-                *(keys[c].to_pylist() for c in ("file_idx", "line_number", "site_id", "sale_date")),
-                strict=True,
-            )
-            self.parsed.duplicate_sites = {(i, n): (site, day) for i, n, site, day in where if (i, n) in at}
+            idx, line = zip(*dup_at, strict=True)
+            at = pa.table({"file_idx": pa.array(idx, pa.int32()), "line_number": pa.array(line, pa.int32())})
+            found = keys.join(at, ["file_idx", "line_number"], join_type="left semi")
+            cols = (found[c].to_pylist() for c in ("file_idx", "line_number", "site_id", "sale_date"))
+            self.parsed.duplicate_sites = {(i, n): (site, day) for i, n, site, day in zip(*cols, strict=True)}
         drop = set(dup_at)
         out = layout.staging(run_id)
         jobs = [(rel, int(rel.rsplit("-", 1)[1].split(".")[0])) for rel in cand_rels]
@@ -495,14 +494,15 @@ class JobRun:
             for i, c in enumerate(todo)
             if c.relpath in parsed.files_rejected
         }
-        for idx in sorted(set(whole) | set(q["file_idx"].tolist())):
+        q = q.sort_values(["file_idx", "line_number"], kind="stable")
+        by_file = {int(i): rows for i, rows in q.groupby("file_idx", sort=True)} if len(q) else {}
+        for idx in sorted(set(whole) | set(by_file)):
             if idx in whole:
                 reason, detail = whole[idx]
                 yield _quarantine_record(todo[idx].relpath, None, reason, None, False, detail)
                 continue
-            rows = q[q["file_idx"] == idx].sort_values("line_number", kind="stable")
             texts: dict[int, tuple[str, bool]] | None = None
-            for _i, rel, n, reason, raw, cut, site, day in rows.itertuples(index=False, name=None):
+            for _i, rel, n, reason, raw, cut, site, day in by_file[idx].itertuples(index=False, name=None):
                 if not isinstance(raw, str):  # a duplicate: its text was not kept, read it again
                     if texts is None:
                         content = read_pos_object(self.pos, todo[idx].name, self.cfg.limits)

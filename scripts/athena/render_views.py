@@ -50,8 +50,11 @@ def hive_type(presto_type: str) -> str:
 
 
 def _schema() -> dict[str, dict[str, dict[str, str]]]:
-    meta = json.loads((HERE / "metric_tables.json").read_text())
+    """The tables a view may read: the metric tables and the data-quality tables."""
     tables = {}
+    meta = {"tables": {}}
+    for source in ("metric_tables.json", "quality_tables.json"):
+        meta["tables"].update(json.loads((HERE / source).read_text())["tables"])
     for name, table in meta["tables"].items():
         cols = {c["name"]: c["type"] for c in table["columns"]}
         cols.update({c["name"]: c["type"] for c in table.get("partition_keys") or []})

@@ -201,3 +201,7 @@ VIEWS = {
     "v_loyalty_trend": (("site_id", "business_date"), loyalty_trend),
     "v_chain_daily": (("business_date",), chain_daily),
 }
+
+# the data-quality views read the job's JSON records, not the metric tables: test_quality.py
+# checks them against a real run's report and quarantine records
+QUALITY_VIEWS = ("v_quality_daily", "v_quarantine_reasons", "v_runs")

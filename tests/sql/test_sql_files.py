@@ -22,12 +22,14 @@ VALUES = {
     "dynamodb_catalog": "cinema-prod-dynamodb",
     "dynamodb_tables": {t: f"cinema-prod-{t}" for t in METRIC_TABLES},
     "curated_location": "s3://cinema-prod-data/curated/metrics/",
+    "output_location": "s3://cinema-prod-data/curated/",
 }
 # which placeholders each folder may use (Terraform's templatefile fails on unknown ones)
 ALLOWED = {
     "ddl": {"database", "curated_location"},
     "views": {"database"},
-    "named_queries": {"dynamodb_catalog", "dynamodb_tables"},
+    "named_queries": {"dynamodb_catalog", "dynamodb_tables", "database"},
+    "quality": {"database", "output_location"},
 }
 ALL_FILES = [p for kind in ALLOWED for p in sql_files(kind)]
 
@@ -69,11 +71,32 @@ def test_parses_as_athena_with_known_placeholders_only(path: Path) -> None:
         assert tree.this.db == VALUES["database"]
     elif kind == "named_queries":
         assert isinstance(tree, exp.Select), f"{path}: a named query is one SELECT"
-        catalogs = {t.catalog for t in tree.find_all(exp.Table)}
-        assert catalogs == {VALUES["dynamodb_catalog"]}, f"{path}: must read the DynamoDB catalog only"
+        sources = {(t.catalog, t.db) for t in tree.find_all(exp.Table)}
+        one_source = {(VALUES["dynamodb_catalog"], "default")}, {("", VALUES["database"])}
+        assert {c for c, _db in sources} == {VALUES["dynamodb_catalog"]} or sources in one_source, (
+            f"{path}: a look-up reads the DynamoDB catalog or the Glue database, one of them"
+        )
         assert list(tree.find_all(exp.Placeholder)), f"{path}: look-ups take execution parameters (?)"
     else:
         assert isinstance(tree, exp.Create) and tree.kind == "TABLE"
+
+
+def _ddl_columns(tree: exp.Expression) -> list[tuple[str, str]]:
+    """(name, Hive type) of a CREATE TABLE's columns, spaces removed."""
+    return [(c.name, c.args["kind"].sql("hive").lower().replace(" ", "")) for c in tree.this.expressions]
+
+
+def test_quality_ddl_equals_quality_tables_json() -> None:
+    """The data-quality tables: JSON SerDe over the job's records, projected by run_date."""
+    document = json.loads((ATHENA_DIR / "quality_tables.json").read_text(encoding="utf-8"))
+    assert document == catalog.quality_document(), "quality_tables.json is stale"
+    assert sorted(p.stem for p in sql_files("quality")) == sorted(document["tables"])
+    for table, spec in document["tables"].items():
+        tree = _parse(ATHENA_DIR / "quality" / f"{table}.sql")
+        assert _ddl_columns(tree) == [(c["name"], c["type"].replace(" ", "")) for c in spec["columns"]]
+        text = tree.sql("athena")
+        assert f"'{VALUES['output_location']}{spec['folder']}/'" in text
+        assert spec["serde"] in text and "'projection.run_date.type'='date'" in text.replace(" ", "")
 
 
 def test_ddl_columns_equal_metric_tables_json_equal_contract() -> None:
@@ -83,9 +106,7 @@ def test_ddl_columns_equal_metric_tables_json_equal_contract() -> None:
     for table, spec in document["tables"].items():
         assert [c["name"] for c in spec["columns"]] == list(METRIC_TABLES[table].kinds)
         tree = _parse(ATHENA_DIR / "ddl" / f"{table}.sql")
-        schema = tree.this
-        ddl_cols = [(c.name, c.args["kind"].sql("hive").lower().replace(" ", "")) for c in schema.expressions]
-        assert ddl_cols == [(c["name"], c["type"].replace(" ", "")) for c in spec["columns"]], table
+        assert _ddl_columns(tree) == [(c["name"], c["type"].replace(" ", "")) for c in spec["columns"]], table
         props = {
             p.name: p.text("value") for p in tree.find_all(exp.Property) if p.name.startswith("projection")
         }

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from expected import VIEWS
+from expected import QUALITY_VIEWS, VIEWS
 
 from cinema_metrics.dashboards.athena_local import LocalAthena, sql_files
 
@@ -32,7 +32,7 @@ def _same(expected: object, actual: object) -> bool:
 
 
 def test_every_view_file_has_an_expectation() -> None:
-    assert sorted(p.stem for p in sql_files("views")) == sorted(VIEWS)
+    assert sorted(p.stem for p in sql_files("views")) == sorted([*VIEWS, *QUALITY_VIEWS])
 
 
 @pytest.fixture(scope="module")

@@ -187,6 +187,13 @@ CONCESSIONS = {
     # site 2, 03-08: H's candy at 14:00 EDT, 2 admissions (showtime 2001)
     (2, d("2026-03-08"), "candy"): (1, D("4.50"), 1, 1.0, 0.5),
 }
+POS_LINES = {
+    # (site, sale business date): lines, ticket_lines, concession_lines
+    (1, d("2026-03-05")): (1, 1, 0),  # D: the advance ticket sold on 03-05
+    (1, d("2026-03-06")): (6, 4, 2),  # A1 A2 B C E (01:00 on the 7th) F: tickets A1 B C F
+    (2, d("2026-03-07")): (1, 1, 0),  # G: 03:30 EDT on the 8th
+    (2, d("2026-03-08")): (2, 1, 1),  # H1 H2
+}
 EXPECTED = {
     "site_daily": SITE_DAILY,
     "session_performance": SESSIONS,
@@ -194,4 +201,5 @@ EXPECTED = {
     "hourly_demand": HOURLY,
     "loyalty_daily": LOYALTY,
     "concession_daily": CONCESSIONS,
+    "pos_lines_daily": POS_LINES,
 }

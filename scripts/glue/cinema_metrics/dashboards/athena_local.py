@@ -15,6 +15,7 @@ behave like Athena instead of editing the SQL:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -63,6 +64,21 @@ def _date_add_day_to_plus(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _duck_type(athena: str) -> str:
+    """DuckDB's type for an Athena column type of the data-quality tables."""
+    simple = {
+        "string": "VARCHAR",
+        "bigint": "BIGINT",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "double": "DOUBLE",
+    }
+    if athena in simple:
+        return simple[athena]
+    key, value = athena.removeprefix("map<").removesuffix(">").split(",")
+    return f"MAP({simple[key]}, {simple[value]})"
+
+
 def to_duckdb(athena_sql: str) -> list[str]:
     """Transpile Athena (Trino) statements to DuckDB, with the fixes listed in the module doc."""
     out: list[str] = []
@@ -98,10 +114,31 @@ class LocalAthena:
                 f'CREATE VIEW "{LOCAL_DATABASE}"."{table}" AS SELECT * FROM read_parquet('
                 f"'{glob}', hive_partitioning = true, hive_types = {{'partition_month': VARCHAR}})"
             )
+        self._quality_tables()
         for path in sql_files("views"):
             sql = substitute(path.read_text(encoding="utf-8"), self.placeholders, path.name)
             for statement in to_duckdb(sql):
                 self.con.execute(statement)
+
+    def _quality_tables(self) -> None:
+        """The job's JSON records (quarantine/, runs/ beside metrics/) as the data-quality tables
+        of scripts/athena/quality_tables.json, typed as Athena's JSON SerDe types them."""
+        output = self.metrics_dir.parent
+        doc = json.loads((ATHENA_DIR / "quality_tables.json").read_text(encoding="utf-8"))
+        for name, table in doc["tables"].items():
+            types = {c["name"]: _duck_type(c["type"]) for c in table["columns"]}
+            files = sorted(str(p) for p in (output / table["folder"]).rglob("*.json*"))
+            cols = ", ".join(f'"{c}" {t}' for c, t in types.items())
+            if not files:  # no record yet: an empty table of the right shape
+                self.con.execute(f'CREATE TABLE "{LOCAL_DATABASE}"."{name}" ({cols}, "run_date" DATE)')
+                continue
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            spec = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
+            self.con.execute(
+                f'CREATE VIEW "{LOCAL_DATABASE}"."{name}" AS SELECT * FROM read_json([{listing}], '
+                f"columns = {{{spec}}}, format = 'newline_delimited', hive_partitioning = true, "
+                "hive_types = {'run_date': DATE})"
+            )
 
     @property
     def placeholders(self) -> dict[str, object]:

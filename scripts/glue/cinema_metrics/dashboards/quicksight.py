@@ -27,6 +27,7 @@ QS_TYPES = {
     "integer": "INTEGER",
     "decimal": "DECIMAL",
     "date": "DATETIME",
+    "timestamp": "DATETIME",
     "string": "STRING",
     "boolean": "BOOLEAN",
 }

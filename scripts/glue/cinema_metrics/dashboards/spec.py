@@ -24,7 +24,7 @@ from cinema_metrics.metrics import METRIC_TABLES
 REPO_ROOT = Path(__file__).resolve().parents[4]
 SPEC_PATH = REPO_ROOT / "dashboards" / "spec.yaml"
 VIEWS_PATH = REPO_ROOT / "scripts" / "athena" / "views.json"
-COLUMN_TYPES = ("integer", "decimal", "date", "string", "boolean")
+COLUMN_TYPES = ("integer", "decimal", "date", "timestamp", "string", "boolean")
 NUMERIC = ("integer", "decimal")
 FORMATS = ("integer", "currency", "percent", "decimal")
 VISUAL_TYPES = ("kpi", "line", "bar", "heatmap", "table")
@@ -39,7 +39,8 @@ def column_type(view_type: str) -> str | None:
     """The spec's type of a view column typed as in views.json (Presto types, widened)."""
     if re.fullmatch(r"decimal\(\d+,\d+\)", view_type) or view_type == "double":
         return "decimal"
-    return {"bigint": "integer", "date": "date", "varchar": "string", "boolean": "boolean"}.get(view_type)
+    simple = {"bigint": "integer", "date": "date", "timestamp": "timestamp", "varchar": "string"}
+    return {**simple, "boolean": "boolean"}.get(view_type)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,12 @@ def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":"), sort_keys=True).encode()
 
 
+def run_record_line(report: dict) -> bytes:
+    """A run's record under runs/: one JSON object on one line, as Athena's JSON SerDe reads it
+    (docs/DATA_QUALITY.md)."""
+    return (json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
 def load_head(state: Store) -> Head | None:
     found = state.get_versioned(layout.HEAD)
     if found is None:
@@ -203,9 +209,8 @@ def apply(state: Store, output: Store, head: Head, record: Commit, cfg: RunConfi
             cfg.dynamodb.prefix,
             {t: staged(f"{t}.removed") for t in record.dynamodb_deletes},
         )
-    report = (json.dumps(record.report, indent=2) + "\n").encode()
-    output.put(layout.run_record(record.run), report)
-    output.put(layout.RUN_REPORT, report)
+    output.put(layout.run_record(record.run), run_record_line(record.report))
+    output.put(layout.RUN_REPORT, (json.dumps(record.report, indent=2) + "\n").encode())
     state.delete(record.deletes + record.inbox)
     head.applied = True
     write_head(state, head)

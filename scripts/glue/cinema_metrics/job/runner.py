@@ -339,7 +339,7 @@ class JobRun:
             "seconds": self.prog.total,
         }
         with contextlib.suppress(Exception):  # the run's own error is the one to report
-            self.output.put(layout.run_record(self.run_id), (json.dumps(record, indent=2) + "\n").encode())
+            self.output.put(layout.run_record(self.run_id), cm.run_record_line(record))
 
     def release_lease(self) -> None:
         lease = getattr(self, "lease", None)

@@ -167,6 +167,12 @@ SELECT c.site_id, c.business_date, c.category, c.units, c.revenue, c.transaction
        coalesce(sd.admissions, 0) AS site_admissions
 FROM c JOIN day USING (site_id, business_date)
 LEFT JOIN sd USING (site_id, business_date);
+
+CREATE TEMP TABLE pl AS  -- X(D) in lines
+SELECT site_id, sale_date AS business_date, count(*) AS lines,
+       count(*) FILTER (WHERE is_ticket) AS ticket_lines,
+       count(*) FILTER (WHERE NOT is_ticket) AS concession_lines
+FROM l GROUP BY ALL;
 """
 
 
@@ -269,6 +275,7 @@ def compute_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
         r["units_per_admission"] = quotient(r["units"], r["site_admissions"], ratio)
         r["revenue"] = money(rev)
     out["concession_daily"] = _to_arrow("concession_daily", rows)
+    out["pos_lines_daily"] = _to_arrow("pos_lines_daily", _records(con, "pl"))
     return out
 
 

@@ -37,23 +37,16 @@ def main(argv: list[str]) -> int:
 
     import awsglue.context
     from tests.cluster.cluster import ROOT, cluster_session
-    from tests.unit.test_glue_entry import FakeGlueContext
-
-    from cinema_metrics.sources import load_dimensions_csv
+    from tests.unit.test_glue_entry import FakeGlueContext, crawled_tables
 
     env = {k: os.environ[k] for k in EXECUTOR_ENV if os.environ.get(k)}
     spark = cluster_session(args.master, "glue-entry-two-host", extra_env=env)
     opts = dict(zip(glue_argv[::2], glue_argv[1::2], strict=False))
     database, prefix = opts["--database"], opts["--catalog_table_prefix"]
-    catalog = {}
-    for (db, table), frame in load_dimensions_csv(args.sources).items():
-        frame = frame.copy()
-        frame.attrs = {}  # loader metadata Arrow cannot serialise; a catalog table has none
-        for col in frame.columns:  # a nullable INT column (home_site_id) is an integer column
-            values = frame[col].dropna()
-            if frame[col].dtype == "float64" and values.map(float.is_integer).all():
-                frame[col] = frame[col].astype("Int64")  # in the catalog too: LongType with NULLs
-        catalog[(database, f"{prefix}{db}_{table}")] = spark.createDataFrame(frame)
+    catalog = {
+        (database, f"{prefix}{db}_{table}"): spark.createDataFrame(frame)
+        for (db, table), frame in crawled_tables(args.sources).items()
+    }
     FakeGlueContext.catalog = catalog
     FakeGlueContext.calls = []
     awsglue.context.GlueContext = FakeGlueContext  # glue_job imports it inside main()

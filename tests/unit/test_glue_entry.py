@@ -133,21 +133,33 @@ class FakeDynamicFrame:
         return self._df
 
 
+def crawled_tables(src: Path) -> dict[tuple[str, str], pd.DataFrame]:
+    """The snapshot's six tables as the crawler catalogs them: every column, the job's typed
+    (a nullable INT column is LongType with NULLs), the personal ones as text."""
+    tables = {}
+    for (db, table), frame in load_dimensions_csv(src).items():
+        frame = frame.copy()
+        frame.attrs = {}  # loader metadata Arrow cannot serialise; a catalog table has none
+        for column in frame.columns:
+            values = frame[column].dropna()
+            if frame[column].dtype == "float64" and values.map(float.is_integer).all():
+                frame[column] = frame[column].astype("Int64")
+        raw = pd.read_csv(src / db / f"{table}.csv", dtype=str, keep_default_na=False)
+        for column in raw.columns.difference(frame.columns):
+            frame[column] = raw[column]
+        tables[(db, table)] = frame
+    return tables
+
+
 @pytest.fixture(scope="module")
 def catalog(spark, tmp_path_factory) -> dict[tuple[str, str], Any]:
     """The test snapshot's six tables as the crawler names them, as Spark frames."""
     src = tmp_path_factory.mktemp("catalog-src")
     write_snapshot(src, scenario.POS)
-    tables = {}
-    for (db, table), frame in load_dimensions_csv(src).items():
-        frame = frame.copy()
-        frame.attrs = {}  # loader metadata Arrow cannot serialise; a catalog table has none
-        # the crawler catalogs every column; the job reads only its own (personal ones as text here)
-        raw = pd.read_csv(src / db / f"{table}.csv", dtype=str, keep_default_na=False)
-        for column in raw.columns.difference(frame.columns):
-            frame[column] = raw[column]
-        tables[("cinema_test", f"src_{db}_{table}")] = spark.createDataFrame(frame)
-    return tables
+    return {
+        ("cinema_test", f"src_{db}_{table}"): spark.createDataFrame(frame)
+        for (db, table), frame in crawled_tables(src).items()
+    }
 
 
 @pytest.fixture

@@ -92,6 +92,27 @@ def test_any_split_into_runs_gives_the_same_tables(spark, tmp_path, one_run, see
     assert tables(tmp_path / "out") == want
 
 
+@pytest.mark.parametrize("kind", ["concession", "ticket"])
+def test_a_run_with_one_kind_of_line(spark, tmp_path, kind):
+    """Only concessions (no film week), or only tickets (no category): the tables without a row
+    keep their declared types, and a later run of the other kind gives one run's tables."""
+    lines = {
+        "concession": concession("P", 1, "2026-03-06T12:00:00-06:00", 2, "5.25", category="drinks"),
+        "ticket": ticket("Q", 1, 1000, "2026-03-06T12:01:00-06:00", 1, "9.50", ticket_type="child"),
+    }
+    first, other = lines[kind], lines["ticket" if kind == "concession" else "concession"]
+    write_snapshot(tmp_path / "src", {"a.jsonl": [first]})
+    report = run_job(tmp_path / "src", tmp_path / "out", spark=spark, progress=False)
+    assert report["lines_accepted"] == 1
+    empty = "film_weekly" if kind == "concession" else "concession_daily"
+    assert tables(tmp_path / "out")[empty] == []
+    add_pos(tmp_path / "src", {"b.jsonl": [other]})
+    run_job(tmp_path / "src", tmp_path / "out", spark=spark, progress=False)
+    write_snapshot(tmp_path / "once", {"a.jsonl": [first], "b.jsonl": [other]})
+    run_job(tmp_path / "once", tmp_path / "out-once", spark=spark, progress=False)
+    assert tables(tmp_path / "out") == tables(tmp_path / "out-once")
+
+
 def test_changed_file_and_redelivery(spark, tmp_path):
     src = tmp_path / "src"
     first = scenario.SITE1[:4]

@@ -199,7 +199,9 @@ class Recompute:
                 continue
             tables = {dep: self.changes[dep].merged for dep in m.depends_on}
             inputs = _inputs(parts, g.dims, tables, change)
-            change.rows = m.compute(inputs).reset_index(drop=True)
+            rows = m.compute(inputs).reset_index(drop=True)
+            # no row: the declared dtypes, not what pandas infers from nothing (a float key column)
+            change.rows = m.empty() if rows.empty else rows
             self._merge(change)
         g.step("assemble tables", " ".join(f"{n}={len(c.rows)}" for n, c in self.changes.items()))
 

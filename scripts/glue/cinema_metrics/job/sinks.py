@@ -79,7 +79,7 @@ def from_arrow(table: str, at: pa.Table) -> pd.DataFrame:
         elif kind == "date":
             out[c] = col.cast(pa.int32()).to_numpy().astype(np.int64)
         elif kind == "str":
-            out[c] = col.to_pylist()
+            out[c] = pd.Series(col.to_pylist(), dtype="object")  # empty: still text, not float
         else:
             out[c] = col.to_numpy().astype(np.int64)
     return pd.DataFrame(out, columns=list(METRIC_TABLES[table].kinds))

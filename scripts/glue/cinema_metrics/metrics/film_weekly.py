@@ -58,8 +58,10 @@ def compute(inp: Inputs) -> pd.DataFrame:
     kept = existing[~existing["week_start"].isin(weeks or ())]
     gone = existing[existing["week_start"].isin(weeks or ())]  # rows of the scope, recomputed
     merged = pd.concat([kept.drop(columns=["wow_change", "ltd_box_office"]), fw], ignore_index=True)
-    first = pd.concat([fw[_KEY], gone[_KEY]]).groupby("film_id")["week_start"].min().rename("first")
-    films = merged.merge(first, left_on="film_id", right_index=True)
+    changed = pd.concat([fw[_KEY], gone[_KEY]], ignore_index=True)
+    first = changed.groupby("film_id", as_index=False)["week_start"].min()
+    first = first.rename(columns={"week_start": "first"})
+    films = merged.merge(first, on="film_id")  # on a column: an empty result keeps a plain index
     before = films[films["week_start"] < films["first"]]
     base = kept.merge(before[_KEY], on=_KEY).sort_values(_KEY).groupby("film_id")["ltd_box_office"].last()
     rows = (

@@ -58,7 +58,7 @@ module "quicksight" {
   service_role_name = var.quicksight.service_role_name
   bucket_name       = module.data_bucket.bucket_name
   kms_key_arn       = module.data_bucket.kms_key_arn
-  read_prefixes     = ["${module.data_bucket.prefixes.curated}metrics/"]
+  read_prefixes     = concat(["${module.data_bucket.prefixes.curated}metrics/"], local.quality_prefixes)
   results_prefix    = module.data_bucket.prefixes.athena_results
 }
 

@@ -19,6 +19,12 @@ locals {
   metric_tables_file = "${local.repo_root}/scripts/athena/metric_tables.json"
   metric_tables      = jsondecode(file(local.metric_tables_file)).tables
 
+  # The data-quality tables (cinema_metrics/catalog.py QUALITY_TABLES, exported by `make generate`):
+  # the job's quarantine/ and runs/ folders under the curated prefix, catalogued by glue_catalog
+  # and read by whoever reads the curated metrics through Athena (QuickSight's role).
+  quality_tables_file = "${local.repo_root}/scripts/athena/quality_tables.json"
+  quality_prefixes    = [for t in jsondecode(file(local.quality_tables_file)).tables : "${module.data_bucket.prefixes.curated}${t.folder}/"]
+
   # Where the JDBC readers run: the network module's subnet, a subnet given in mysql (network
   # managed elsewhere: no known route to S3, so the plan fails until one is declared), or none.
   placement = var.network.enabled ? {
@@ -127,17 +133,19 @@ module "pos_events" {
 module "glue_catalog" {
   source = "../glue_catalog"
 
-  name_prefix               = local.name_prefix
-  tags                      = local.tags
-  bucket_name               = module.data_bucket.bucket_name
-  bucket_arn                = module.data_bucket.bucket_arn
-  kms_key_arn               = module.data_bucket.kms_key_arn
-  pos_prefix                = module.data_bucket.prefixes.pos
-  metrics_prefix            = "${module.data_bucket.prefixes.curated}metrics/"
-  metric_tables_schema_file = local.metric_tables_file
-  mysql                     = local.mysql
-  crawlers                  = var.crawlers
-  catalog_encryption        = var.catalog_encryption
+  name_prefix                = local.name_prefix
+  tags                       = local.tags
+  bucket_name                = module.data_bucket.bucket_name
+  bucket_arn                 = module.data_bucket.bucket_arn
+  kms_key_arn                = module.data_bucket.kms_key_arn
+  pos_prefix                 = module.data_bucket.prefixes.pos
+  metrics_prefix             = "${module.data_bucket.prefixes.curated}metrics/"
+  metric_tables_schema_file  = local.metric_tables_file
+  quality_prefix             = module.data_bucket.prefixes.curated
+  quality_tables_schema_file = local.quality_tables_file
+  mysql                      = local.mysql
+  crawlers                   = var.crawlers
+  catalog_encryption         = var.catalog_encryption
 }
 
 module "glue_job" {

@@ -1,7 +1,8 @@
 # The Glue Data Catalog side of the platform: the database, the JDBC connection to the ECR/CRM
 # MySQL server (credentials only in Secrets Manager), two crawlers that keep source schemas
-# current without re-crawling unchanged data, and the curated metric tables with partition
-# projection (no partitions to crawl or repair).
+# current without re-crawling unchanged data, the curated metric tables and the data-quality
+# tables over the job's own records, all with partition projection (no partitions to crawl or
+# repair).
 
 locals {
   # arn:<partition>:kms:<region>:<account>:key/<id>: the key already names where we are, so
@@ -18,8 +19,9 @@ locals {
   in_vpc        = var.mysql.subnet_id != null
   connection    = "${var.name_prefix}-mysql"
 
-  metric_tables = jsondecode(file(var.metric_tables_schema_file)).tables
-  new_folders   = var.crawlers.pos_recrawl_behavior == "CRAWL_NEW_FOLDERS_ONLY"
+  metric_tables  = jsondecode(file(var.metric_tables_schema_file)).tables
+  quality_tables = var.quality_tables_schema_file == null ? {} : jsondecode(file(var.quality_tables_schema_file)).tables
+  new_folders    = var.crawlers.pos_recrawl_behavior == "CRAWL_NEW_FOLDERS_ONLY"
 }
 
 resource "aws_glue_catalog_database" "this" {
@@ -373,6 +375,58 @@ resource "aws_glue_catalog_table" "metrics" {
         name    = columns.value.name
         type    = columns.value.type
         comment = try(substr(columns.value.definition, 0, 255), null) # Glue's limit
+      }
+    }
+  }
+}
+
+# ------------------------------------------------------------------------------ data-quality tables
+# One table per entry of scripts/athena/quality_tables.json (cinema_metrics/catalog.py QUALITY_TABLES,
+# exported by `make generate`): the job's quarantine records and run reports, JSON Lines under
+# <quality_prefix><folder>/run_date=YYYY-MM-DD/, read as they are written (no crawler, no copy).
+# The JSON SerDe reads text files, hence the text input and output formats; the projection
+# parameters come from the export, so a new day's folder is queryable without MSCK REPAIR.
+resource "aws_glue_catalog_table" "quality" {
+  for_each = local.quality_tables
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this.name
+  description   = "${each.value.title}: the job's JSON Lines records under ${each.value.folder}/ (docs/DATA_QUALITY.md), partitioned by ${join(", ", [for k in each.value.partition_keys : k.name])}"
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = merge(
+    { EXTERNAL = "TRUE", classification = "json" },
+    { for k, v in each.value.parameters : k => tostring(v) },
+    # Athena builds each projected partition's location from this template (Hive-style folders,
+    # as the job writes them).
+    {
+      "storage.location.template" = "s3://${var.bucket_name}/${var.quality_prefix}${each.value.folder}/${join("/", [for k in each.value.partition_keys : "${k.name}=$${${k.name}}"])}"
+    },
+  )
+
+  dynamic "partition_keys" {
+    for_each = each.value.partition_keys
+    content {
+      name = partition_keys.value.name
+      type = partition_keys.value.type
+    }
+  }
+
+  storage_descriptor {
+    location      = "s3://${var.bucket_name}/${var.quality_prefix}${each.value.folder}/"
+    input_format  = "org.apache.hadoop.mapred.TextInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+
+    ser_de_info {
+      serialization_library = each.value.serde
+      parameters            = { "serialization.format" = "1" }
+    }
+
+    dynamic "columns" {
+      for_each = each.value.columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
       }
     }
   }

@@ -45,3 +45,8 @@ output "metric_table_names" {
   description = "Glue catalog table name by curated metric table."
   value       = { for k, t in aws_glue_catalog_table.metrics : k => t.name }
 }
+
+output "quality_table_names" {
+  description = "Glue catalog table name by data-quality table (quarantine, runs; empty without quality_tables_schema_file)."
+  value       = { for k, t in aws_glue_catalog_table.quality : k => t.name }
+}

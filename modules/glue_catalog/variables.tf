@@ -79,6 +79,36 @@ variable "metric_tables_schema_file" {
   }
 }
 
+variable "quality_prefix" {
+  description = "Key prefix of the job's output folders (module data_bucket's prefixes.curated, e.g. \"curated/\"): each data-quality table reads <quality_prefix><folder>/ (quarantine/, runs/), where the job writes its quarantine records and run reports."
+  type        = string
+  default     = "curated/"
+  nullable    = false
+
+  validation {
+    condition     = endswith(var.quality_prefix, "/") && !startswith(var.quality_prefix, "/") && !strcontains(var.quality_prefix, "*")
+    error_message = "quality_prefix must end with \"/\" and not start with one (no wildcard)."
+  }
+}
+
+variable "quality_tables_schema_file" {
+  description = "Path of the JSON export of the data-quality tables (scripts/athena/quality_tables.json, written by `make generate` from cinema_metrics/catalog.py QUALITY_TABLES): {\"tables\": {name: {folder, title, columns: [{name, type}], partition_keys: [{name, type}], serde, parameters}}}. One EXTERNAL_TABLE per entry over the job's JSON Lines records under <quality_prefix><folder>/ (JSON SerDe, text input and output formats), its parameters (partition projection) as given. Null: no data-quality tables."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.quality_tables_schema_file == null || try(length(jsondecode(file(var.quality_tables_schema_file)).tables) > 0 && alltrue([
+      for _, t in jsondecode(file(var.quality_tables_schema_file)).tables : (
+        can(regex("^[a-z][a-z0-9_]*$", t.folder)) && length(t.columns) > 0 && length(t.partition_keys) > 0 &&
+        contains(["org.openx.data.jsonserde.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe"], t.serde) &&
+        alltrue([for c in concat(t.columns, t.partition_keys) : c.name != "" && c.type != ""]) &&
+        alltrue([for k, v in t.parameters : k != "" && v != ""])
+      )
+    ]), false)
+    error_message = "quality_tables_schema_file must be null or a JSON file with at least one table under \"tables\", each with a folder (lower case), columns and partition_keys (name, type), a JSON SerDe (org.openx.data.jsonserde.JsonSerDe or org.apache.hive.hcatalog.data.JsonSerDe) and string parameters: run make generate."
+  }
+}
+
 variable "mysql" {
   description = "The ECR/CRM MySQL server (s3_route: how the subnet reaches S3, \"gateway-endpoint\" or \"nat\", as modules/network reports it; a subnet without one fails the plan): JDBC URL (no credentials in it), an existing Secrets Manager secret ARN with {\"username\",\"password\"} (null creates an empty secret whose value is set out of band), the VPC placement Glue needs to reach a private database, and create_connection (false only on the emulator, which cannot update or delete connections: the name is still derived and used)."
   type = object({

@@ -123,7 +123,7 @@ variable "kms_key_arn" {
 }
 
 variable "read_prefixes" {
-  description = "Key prefixes QuickSight (through Athena) reads: the curated metrics. Used for the service role policy (s3:GetObject, and s3:ListBucket limited to these prefixes and results_prefix)."
+  description = "Key prefixes QuickSight (through Athena) reads: the curated metrics and the job's data-quality folders (curated/quarantine/, curated/runs/). Used for the service role policy (s3:GetObject, and s3:ListBucket limited to these prefixes and results_prefix)."
   type        = list(string)
   default     = ["curated/metrics/"]
 

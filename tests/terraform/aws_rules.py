@@ -17,6 +17,12 @@ test_mutations.py, which prove each rule catches the break it is written for.
                                  Manager, CloudWatch, SQS) that no interface endpoint carries
   quicksight_role_reads          QuickSight's queries fail without Athena, Glue, S3 and KMS rights;
                                  with s3:ListBucket and no s3:prefix condition it lists every key
+  table_formats_and_projection   Athena fails a query (HIVE_UNSUPPORTED_FORMAT, or a projection
+                                 error) on a table whose SerDe and input/output formats disagree
+                                 (a JSON SerDe reads text files, Parquet its own format), or whose
+                                 partition projection misses a partition column's type, a date's
+                                 format or range, a range value in that format, or the column in
+                                 storage.location.template; Glue stores any of these unchecked
   destroy_protection             (on a destroy plan) `terraform destroy` deletes a bucket, key or
                                  table, and with it the data, unless prevent_destroy refuses it
 """
@@ -28,6 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from catalog_counts import quality_tables
 from tfharness import Result, Summary
 
 from cinema_metrics.cost.model import no_nat_endpoints
@@ -359,13 +366,100 @@ def data_set_views_exist(summary: Summary) -> list[str]:
     return problems
 
 
+# Athena's storage formats: the input and output formats each SerDe needs (AWS docs, "Supported
+# SerDes and data formats"; the JSON SerDes read text files).
+TEXT_FORMATS = (
+    "org.apache.hadoop.mapred.TextInputFormat",
+    "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+)
+SERDE_FORMATS = {
+    "org.openx.data.jsonserde.JsonSerDe": TEXT_FORMATS,
+    "org.apache.hive.hcatalog.data.JsonSerDe": TEXT_FORMATS,
+    "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe": (
+        "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+        "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+    ),
+}
+# Partition projection (AWS docs, "Supported types for partition projection").
+PROJECTION_TYPES = ("enum", "integer", "date", "injected")
+PROJECTION_UNITS = ("YEARS", "MONTHS", "WEEKS", "DAYS", "HOURS", "MINUTES", "SECONDS", "MILLISECONDS")
+_RELATIVE_DATE = re.compile(r"^NOW(\s*[+-]\s*\d+\s*(YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?)?$", re.I)
+
+
+def _date_pattern(java_format: str) -> re.Pattern[str]:
+    """A date written in a Java DateTimeFormatter pattern of digits and separators (yyyy-MM-dd)."""
+    return re.compile(
+        "^" + re.sub(r"([yMdHms])\1*", lambda m: rf"\d{{{len(m.group(0))}}}", re.escape(java_format)) + "$"
+    )
+
+
+def _projection_problems(name: str, keys: list[str], parameters: dict[str, str]) -> list[str]:
+    problems = []
+    projected = {k.split(".")[1] for k in parameters if k.startswith("projection.") and k.count(".") >= 2}
+    problems += [f"{name}: projection.{c}.* names no partition column" for c in sorted(projected - set(keys))]
+    for key in keys:
+        kind = str(parameters.get(f"projection.{key}.type", "")).strip().lower()
+        if kind not in PROJECTION_TYPES:
+            problems.append(
+                f"{name}: projection.{key}.type is {kind or 'missing'}; one of {', '.join(PROJECTION_TYPES)}"
+            )
+            continue
+        if kind != "date":
+            continue
+        fmt, bounds = parameters.get(f"projection.{key}.format"), parameters.get(f"projection.{key}.range")
+        if not fmt or not bounds:
+            problems.append(f"{name}: a date projection of {key} needs projection.{key}.format and .range")
+            continue
+        values = [v.strip() for v in bounds.split(",")]
+        wrong = [v for v in values if not (_RELATIVE_DATE.match(v) or _date_pattern(fmt).match(v))]
+        if len(values) != 2 or wrong:
+            problems.append(
+                f"{name}: projection.{key}.range {bounds!r} is not two dates in {fmt!r} or NOW[+-N UNIT]"
+            )
+        unit = parameters.get(f"projection.{key}.interval.unit")
+        if unit is not None and unit.strip().upper() not in PROJECTION_UNITS:
+            problems.append(
+                f"{name}: projection.{key}.interval.unit {unit!r}; one of {', '.join(PROJECTION_UNITS)}"
+            )
+    template = parameters.get("storage.location.template")
+    if template is not None:
+        problems += [
+            f"{name}: storage.location.template has no ${{{k}}}" for k in keys if f"${{{k}}}" not in template
+        ]
+    return problems
+
+
+def table_formats_and_projection(summary: Summary) -> list[str]:
+    """Every external Glue table (views excepted): its input and output formats are those its
+    SerDe reads and writes, and a partition projection Athena can compute (a type per partition
+    column; a date's format, a range in it, a known interval unit; the template names each column)."""
+    problems = []
+    for address, values in _of_type(summary, "aws_glue_catalog_table"):
+        if values.get("table_type") == "VIRTUAL_VIEW":
+            continue
+        name = f"{address} ({values.get('name')})"
+        storage = (values.get("storage_descriptor") or [{}])[0]
+        serde = (storage.get("ser_de_info") or [{}])[0].get("serialization_library")
+        formats = (storage.get("input_format"), storage.get("output_format"))
+        if serde not in SERDE_FORMATS:
+            problems.append(f"{name}: SerDe {serde!r} is none Athena reads here ({', '.join(SERDE_FORMATS)})")
+        elif formats != SERDE_FORMATS[serde]:
+            problems.append(f"{name}: {serde} needs formats {SERDE_FORMATS[serde]}, the table has {formats}")
+        parameters = {k: str(v) for k, v in (values.get("parameters") or {}).items()}
+        if parameters.get("projection.enabled", "").strip().lower() == "true":
+            keys = [str(k.get("name")) for k in values.get("partition_keys") or []]
+            problems += _projection_problems(name, keys, parameters)
+    return problems
+
+
 QUICKSIGHT_PREFIXES = ("athena-results/", "curated/")  # modules/data_bucket prefixes it reads
 
 
 def quicksight_role_reads(plan: dict[str, Any]) -> list[str]:
     """QuickSight on => a policy on its service role lets it run Athena in the workgroup, read the
-    Glue tables, read and write the results prefix, read the curated prefix and decrypt with the
-    key (read from the planned policy document; ARNs known only after apply show as null)."""
+    Glue tables, read and write the results prefix, read the curated prefix (the metrics and the
+    data-quality folders of quality_tables.json, listed under an s3:prefix condition) and decrypt
+    with the key (read from the planned policy document; ARNs known only after apply show as null)."""
     changes = plan.get("resource_changes", [])
     if not any(rc["type"] == "aws_quicksight_data_source" for rc in changes):
         return []
@@ -408,6 +502,17 @@ def quicksight_role_reads(plan: dict[str, Any]) -> list[str]:
             )
         elif outside := sorted(v for v in prefixes if not v.startswith(QUICKSIGHT_PREFIXES)):
             problems.append(f"QuickSight service role lists outside its prefixes: {outside}")
+    # The data-quality tables (quality_tables.json) read the job's records beside the metrics.
+    listed = {str(v) for s in lists for c in s.get("condition") or [] for v in c.get("values") or []}
+    for table, folder in ((n, t["folder"]) for n, t in quality_tables().items()):
+        if not allows("s3:GetObject", f"curated/{folder}/"):
+            problems.append(
+                f"QuickSight service role cannot read the {table} records (s3:GetObject, curated/{folder}/*)"
+            )
+        if lists and f"curated/{folder}/*" not in listed:
+            problems.append(
+                f"QuickSight service role cannot list curated/{folder}/ (the {table} table's partitions)"
+            )
     for action, part, what in (
         ("s3:ListBucket", None, "list its prefixes"),
         ("athena:StartQueryExecution", ":workgroup/", "run Athena in the workgroup"),

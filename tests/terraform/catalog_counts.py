@@ -4,11 +4,15 @@ A metric table is one declaration (scripts/glue/cinema_metrics/metrics/<name>.py
 writes what follows from it: scripts/athena/metric_tables.json (a DynamoDB table and a Glue catalog
 table each), a default view per metric in scripts/athena/views/ (rendered into views.json, each a
 Glue VIRTUAL_VIEW table and a saved query) and the dashboard's data sets
-(dashboards/quicksight/datasets.json). The inventories (inventories/*.yaml), the apply test and the
+(dashboards/quicksight/datasets.json). The data-quality tables are declared once too
+(cinema_metrics/catalog.py QUALITY_TABLES -> scripts/athena/quality_tables.json, a Glue catalog
+table each). The inventories (inventories/*.yaml), the apply test and the
 destroy check name these quantities instead of numbers, e.g. `aws_dynamodb_table: metric_tables + 1`,
 so adding a metric changes no test.
 
     metric_tables        tables of scripts/athena/metric_tables.json
+    quality_tables       tables of scripts/athena/quality_tables.json (the job's quarantine and run
+                         records, modules/glue_catalog's JSON tables)
     views                views of scripts/athena/views.json (modules/athena's VIRTUAL_VIEW tables)
     saved_queries        scripts/athena/{named_queries,views}/*.sql (modules/athena's saved queries)
     dynamodb_queries     those of them that read the DynamoDB connector's catalog (saved only with it on)
@@ -28,6 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 METRIC_TABLES_JSON = Path("scripts/athena/metric_tables.json")
+QUALITY_TABLES_JSON = Path("scripts/athena/quality_tables.json")
 VIEWS_JSON = Path("scripts/athena/views.json")
 SQL_DIR = Path("scripts/athena")
 DATA_SETS_JSON = Path("dashboards/quicksight/datasets.json")
@@ -37,6 +42,11 @@ _TERM = re.compile(r"^(?:(\d+)\s*\*\s*)?([a-z_]+)$|^(\d+)$")
 def metric_tables(root: Path = ROOT) -> dict[str, dict[str, Any]]:
     """{table: its entry of metric_tables.json} (columns, key, dynamodb keys, ...)."""
     return json.loads((root / METRIC_TABLES_JSON).read_text())["tables"]
+
+
+def quality_tables(root: Path = ROOT) -> dict[str, dict[str, Any]]:
+    """{table: its entry of quality_tables.json} (folder, columns, partition keys, serde, parameters)."""
+    return json.loads((root / QUALITY_TABLES_JSON).read_text())["tables"]
 
 
 def _sql_files(root: Path) -> list[Path]:
@@ -49,6 +59,7 @@ def quantities(root: Path = ROOT) -> dict[str, int]:
     tables = len(metric_tables(root))
     return {
         "metric_tables": tables,
+        "quality_tables": len(quality_tables(root)),
         "views": len(json.loads((root / VIEWS_JSON).read_text())["views"]),
         "saved_queries": len(sql),
         "dynamodb_queries": sum("${dynamodb_catalog}" in f.read_text() for f in sql),

@@ -24,7 +24,7 @@ from typing import Any
 import boto3
 import hcl2
 import pytest
-from catalog_counts import metric_tables, quantities
+from catalog_counts import metric_tables, quality_tables, quantities
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = os.environ.get("TERRAFORM", "terraform")
@@ -57,7 +57,8 @@ EXPECTED_COUNTS = {
     "aws_s3_bucket_object_lock_configuration": 1,  # the vault's GOVERNANCE default retention
     "aws_dynamodb_table": CATALOG["metric_tables"] + 1,  # one per metric table + accepted POS keys
     "aws_glue_catalog_database": 1,
-    "aws_glue_catalog_table": CATALOG["metric_tables"],  # curated Parquet (the views: modules/athena)
+    # curated Parquet + the job's JSON records (quarantine, runs); the views: modules/athena
+    "aws_glue_catalog_table": CATALOG["metric_tables"] + CATALOG["quality_tables"],
     "aws_glue_crawler": 2,
     "aws_glue_job": 1,
     "aws_glue_trigger": 3,  # schedule + after the JDBC crawl + weekly --reconcile
@@ -236,6 +237,14 @@ def _check_applied(root: Path, env: dict[str, str], endpoint: str, apply_s: floa
         keys = {k["KeyType"]: k["AttributeName"] for k in schema}
         assert keys == {"HASH": table["dynamodb"]["hash_key"], "RANGE": table["dynamodb"]["range_key"]}, name
     glue = boto3.client("glue", endpoint_url=endpoint, region_name="us-east-1")
+    database = outputs["glue_database_name"]["value"]
+    for name, table in quality_tables().items():  # the job's JSON records, as Athena reads them
+        got = glue.get_table(DatabaseName=database, Name=name)["Table"]
+        storage = got["StorageDescriptor"]
+        assert storage["SerdeInfo"]["SerializationLibrary"] == table["serde"], name
+        assert storage["Location"].endswith(f"/curated/{table['folder']}/"), storage["Location"]
+        assert [(k["Name"], k["Type"]) for k in got["PartitionKeys"]] == [("run_date", "date")], name
+        assert table["parameters"].items() <= got["Parameters"].items(), name
     job = glue.get_job(JobName=outputs["glue_job_name"]["value"])["Job"]
     assert job["GlueVersion"] == "5.1"
     assert job["DefaultArguments"]["--dynamodb_table_prefix"] == f"{PREFIX}-"

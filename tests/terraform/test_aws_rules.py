@@ -35,6 +35,7 @@ RULES: list[tuple[str, Callable[[StackRun], list[str]], list[str]]] = [
     ("subnet_reaches_apis", lambda r: aws_rules.subnet_reaches_apis(r.summary), PLACED),
     ("data_set_views_exist", lambda r: aws_rules.data_set_views_exist(r.summary), ROOTS),
     ("quicksight_role_reads", lambda r: aws_rules.quicksight_role_reads(r.plan_json or {}), ROOTS),
+    ("table_formats_and_projection", lambda r: aws_rules.table_formats_and_projection(r.summary), ROOTS),
 ]
 
 

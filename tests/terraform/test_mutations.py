@@ -4,6 +4,7 @@ pool early, so they overlap the real plans."""
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,60 @@ def test_a_removed_prevent_destroy_is_caught(
 def test_data_set_without_its_view_is_caught(mutations: dict[str, Any]) -> None:
     problems = aws_rules.data_set_views_exist(_rules_run(mutations).summary)
     assert any("v_chain_daily, which no aws_glue_catalog_table creates" in p for p in problems), problems
+
+
+def test_broken_table_formats_and_projection_are_caught(stack_runs: dict[str, StackRun]) -> None:
+    """Glue stores any table; Athena cannot read these. On a copy of the real prod plan: a JSON
+    table on Parquet's input format, a date projection without its format, a metric table's month
+    range written as days, and a template that lost its partition column."""
+    summary = copy.deepcopy(stack_runs["prod"].summary)
+    assert not aws_rules.table_formats_and_projection(summary)
+    tables = {
+        v.get("name"): v for a, v in summary.values.items() if summary.types[a] == "aws_glue_catalog_table"
+    }
+    runs, quarantine, site_daily = tables["runs"], tables["quarantine"], tables["site_daily"]
+    runs["storage_descriptor"][0]["input_format"] = (
+        "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    )
+    del quarantine["parameters"]["projection.run_date.format"]
+    site_daily["parameters"]["projection.partition_month.range"] = "2020-01-01,NOW"
+    runs["parameters"]["storage.location.template"] = "s3://bucket/curated/runs/"
+    problems = aws_rules.table_formats_and_projection(summary)
+    expected = [
+        "(runs): org.openx.data.jsonserde.JsonSerDe needs formats",
+        "(quarantine): a date projection of run_date needs projection.run_date.format and .range",
+        "(site_daily): projection.partition_month.range '2020-01-01,NOW' is not two dates in 'yyyy-MM'",
+        "(runs): storage.location.template has no ${run_date}",
+    ]
+    for text in expected:
+        assert any(text in p for p in problems), (text, problems)
+    assert len(problems) == len(expected), problems
+
+
+def test_quicksight_role_without_the_quality_folders_is_caught(stack_runs: dict[str, StackRun]) -> None:
+    """On a copy of the real prod plan whose QuickSight policy reads only curated/metrics/ (as
+    before the data-quality tables): the rule names each folder the role can neither read nor list."""
+    plan = copy.deepcopy(stack_runs["prod"].plan_json)
+    assert plan is not None and not aws_rules.quicksight_role_reads(plan)
+    for rc in plan["resource_changes"]:
+        if (
+            rc["mode"] == "data"
+            and rc["type"] == "aws_iam_policy_document"
+            and ".quicksight." in rc["address"]
+        ):
+            for statement in (rc["change"].get("after") or {}).get("statement") or []:
+                statement["resources"] = [
+                    r
+                    for r in statement.get("resources") or []
+                    if "/curated/quarantine/" not in str(r) and "/curated/runs/" not in str(r)
+                ]
+                for condition in statement.get("condition") or []:
+                    condition["values"] = [
+                        v
+                        for v in condition.get("values") or []
+                        if not v.startswith(("curated/quarantine/", "curated/runs/"))
+                    ]
+    problems = aws_rules.quicksight_role_reads(plan)
+    for folder in ("quarantine", "runs"):
+        assert any(f"cannot read the {folder} records" in p for p in problems), problems
+        assert any(f"cannot list curated/{folder}/" in p for p in problems), problems

@@ -1,5 +1,6 @@
 """Every root and module example: init and plan (which validates first), then the plan against the
-root's inventory and against the metric catalog (scripts/athena/metric_tables.json, views.json)."""
+root's inventory and against the catalog (scripts/athena/metric_tables.json, quality_tables.json,
+views.json)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 import pytest
 import yaml
-from catalog_counts import VIEWS_JSON, evaluate, metric_tables
+from catalog_counts import VIEWS_JSON, evaluate, metric_tables, quality_tables
 from inventory import INVENTORIES, compare, load
 from tfharness import ROOT, StackRun, diagnostics, discover
 
@@ -80,6 +81,7 @@ _METRIC_DDB = re.compile(
 )
 _METRIC_GLUE = re.compile(r'(?:^|\.)aws_glue_catalog_table\.metrics\["([^"]+)"\]$')
 _VIEW_GLUE = re.compile(r'(?:^|\.)module\.athena\.aws_glue_catalog_table\.view\["([^"]+)"\]$')
+_QUALITY_GLUE = re.compile(r'(?:^|\.)aws_glue_catalog_table\.quality\["([^"]+)"\]$')
 
 
 def _matches(pattern: re.Pattern[str], addresses) -> dict[str, str]:
@@ -90,11 +92,44 @@ def _matches(pattern: re.Pattern[str], addresses) -> dict[str, str]:
     return out
 
 
+def _quality_problems(values: dict[str, dict]) -> list[str]:
+    """The data-quality tables a stack plans are quality_tables.json's: columns and types, the
+    partition keys, the JSON SerDe over text files under <prefix><folder>/, the projection."""
+    planned = _matches(_QUALITY_GLUE, values)
+    if not planned:
+        return []
+    catalog = quality_tables()
+    problems = (
+        []
+        if set(planned) == set(catalog)
+        else [f"quality tables {sorted(planned)}, catalog {sorted(catalog)}"]
+    )
+    for name, address in planned.items():
+        want, have = catalog.get(name, {}), values[address]
+        storage = (have.get("storage_descriptor") or [{}])[0]
+        columns = [{"name": c.get("name"), "type": c.get("type")} for c in storage.get("columns") or []]
+        keys = [{"name": k.get("name"), "type": k.get("type")} for k in have.get("partition_keys") or []]
+        serde = (storage.get("ser_de_info") or [{}])[0].get("serialization_library")
+        checks = {
+            "columns": (columns, want.get("columns")),
+            "partition keys": (keys, want.get("partition_keys")),
+            "serde": (serde, want.get("serde")),
+            "location folder": (str(storage.get("location", "")).endswith(f"/{want.get('folder')}/"), True),
+            "projection": (
+                (want.get("parameters") or {}).items() <= (have.get("parameters") or {}).items(),
+                True,
+            ),
+        }
+        problems += [f"{address}: {what} {h!r}, catalog {w!r}" for what, (h, w) in checks.items() if h != w]
+    return problems
+
+
 @pytest.mark.parametrize("stack_id", [s.id for s in STACKS])
 def test_plan_follows_the_metric_catalog(stack_runs: dict[str, StackRun], stack_id: str) -> None:
     """Every stack that plans metric tables plans exactly the catalog's: a DynamoDB table per
     metric table with its keys, a Glue table per metric table with its columns, types and each
-    column's definition as comment, and a VIRTUAL_VIEW table per view of views.json."""
+    column's definition as comment, a JSON table per data-quality table of quality_tables.json, and a
+    VIRTUAL_VIEW table per view of views.json."""
     run = _run(stack_runs, stack_id)
     assert run.plan_json is not None, f"{run.stack.rel} has no plan (see test_plan)"
     values = run.summary.values
@@ -122,6 +157,7 @@ def test_plan_follows_the_metric_catalog(stack_runs: dict[str, StackRun], stack_
             want = [(c["name"], c["type"], c["definition"]) for c in catalog.get(name, {}).get("columns", [])]
             if have != want:
                 problems.append(f"{address}: columns {have} differ from the catalog's {want}")
+    problems += _quality_problems(values)
     views = _matches(_VIEW_GLUE, values)
     if views:
         declared = set(json.loads((ROOT / VIEWS_JSON).read_text())["views"])

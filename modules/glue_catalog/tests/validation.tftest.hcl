@@ -26,6 +26,36 @@ run "plans_the_catalog_with_valid_inputs" {
   }
 }
 
+run "no_quality_tables_without_their_export" {
+  command = plan
+  assert {
+    condition     = length(aws_glue_catalog_table.quality) == 0
+    error_message = "quality_tables_schema_file defaults to null: no data-quality table"
+  }
+}
+
+run "plans_the_quality_tables_over_the_job_records" {
+  command = plan
+  variables {
+    quality_tables_schema_file = "../../scripts/athena/quality_tables.json"
+  }
+  assert {
+    condition     = sort(keys(aws_glue_catalog_table.quality)) == sort(keys(jsondecode(file(var.quality_tables_schema_file)).tables))
+    error_message = "one catalog table per exported data-quality table"
+  }
+  assert {
+    condition = alltrue([for name, t in jsondecode(file(var.quality_tables_schema_file)).tables : (
+      aws_glue_catalog_table.quality[name].storage_descriptor[0].location == "s3://cinema-test-data/curated/${t.folder}/" &&
+      aws_glue_catalog_table.quality[name].storage_descriptor[0].ser_de_info[0].serialization_library == "org.openx.data.jsonserde.JsonSerDe" &&
+      aws_glue_catalog_table.quality[name].storage_descriptor[0].input_format == "org.apache.hadoop.mapred.TextInputFormat" &&
+      aws_glue_catalog_table.quality[name].parameters["projection.run_date.range"] == t.parameters["projection.run_date.range"] &&
+      aws_glue_catalog_table.quality[name].parameters["storage.location.template"] == "s3://cinema-test-data/curated/${t.folder}/run_date=$${run_date}" &&
+      [for k in aws_glue_catalog_table.quality[name].partition_keys : "${k.name} ${k.type}"] == ["run_date date"]
+    )])
+    error_message = "each data-quality table reads curated/<folder>/ with the JSON SerDe, text formats and the export's projection"
+  }
+}
+
 run "secret_arn_must_be_a_secrets_manager_arn" {
   command = plan
   variables {
@@ -73,6 +103,8 @@ run "rejects_each_invalid_input" {
     pos_prefix = "raw/pos"
     # metrics prefix must not start with a slash
     metrics_prefix = "/curated/metrics/"
+    # quality prefix must not start with a slash
+    quality_prefix = "/curated/"
     # jdbc url carries no credentials
     mysql = { jdbc_url = "jdbc:mysql://admin:secret@mysql.example.internal:3306/ecr" }
     # crawler schedule must be glue cron
@@ -81,6 +113,8 @@ run "rejects_each_invalid_input" {
     jdbc_table_prefix = "Src-"
     # the metric tables export must hold at least one table (a fixture with none)
     metric_tables_schema_file = "../../modules/glue_catalog/tests/empty_tables.json"
+    # so must the data-quality tables export when one is given
+    quality_tables_schema_file = "../../modules/glue_catalog/tests/empty_tables.json"
   }
   expect_failures = [
     var.name_prefix,
@@ -92,5 +126,7 @@ run "rejects_each_invalid_input" {
     var.crawlers,
     var.jdbc_table_prefix,
     var.metric_tables_schema_file,
+    var.quality_prefix,
+    var.quality_tables_schema_file,
   ]
 }

@@ -1,4 +1,4 @@
-# Smallest working use of glue_catalog: database, MySQL secret and JDBC connection, crawlers, curated tables.
+# Smallest working use of glue_catalog: database, MySQL secret and JDBC connection, crawlers, curated and data-quality tables.
 terraform {
   required_version = ">= 1.5"
   required_providers {
@@ -43,6 +43,8 @@ module "glue_catalog" {
   kms_key_arn               = module.data_bucket.kms_key_arn
   pos_prefix                = module.data_bucket.prefixes.pos
   metric_tables_schema_file = "${path.module}/../../../../scripts/athena/metric_tables.json"
+  # the job's quarantine records and run reports under curated/ (module default quality_prefix)
+  quality_tables_schema_file = "${path.module}/../../../../scripts/athena/quality_tables.json"
   mysql = {
     jdbc_url             = "jdbc:mysql://mysql.example.internal:3306/ecr"
     secret_recovery_days = 0

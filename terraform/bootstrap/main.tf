@@ -9,6 +9,8 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   root_arn   = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"
   bucket     = "${var.project}-tfstate-${local.account_id}"
+  # the deploy roles' state policy names the key by this alias (deploy_roles.tf)
+  state_key_alias = "alias/${var.project}-tfstate"
   tags = {
     Project     = var.project
     Environment = "shared"
@@ -71,7 +73,7 @@ resource "aws_kms_key" "state" {
 }
 
 resource "aws_kms_alias" "state" {
-  name          = "alias/${var.project}-tfstate"
+  name          = local.state_key_alias
   target_key_id = aws_kms_key.state.key_id
 }
 

@@ -33,6 +33,15 @@ resource "aws_quicksight_dashboard" "this" {
     for_each = [local.definition]
     iterator = b0
     content {
+      dynamic "calculated_fields" {
+        for_each = try(b0.value.calculated_fields, [])
+        iterator = b1
+        content {
+          data_set_identifier = try(b1.value.data_set_identifier, null)
+          expression          = try(b1.value.expression, null)
+          name                = try(b1.value.name, null)
+        }
+      }
       dynamic "data_set_identifiers_declarations" {
         for_each = try(b0.value.data_set_identifiers_declarations, [])
         iterator = b1
@@ -302,6 +311,22 @@ resource "aws_quicksight_dashboard" "this" {
                                                   }
                                                 }
                                               }
+                                              dynamic "number_display_format_configuration" {
+                                                for_each = try(b10.value.number_display_format_configuration, [])
+                                                iterator = b11
+                                                content {
+                                                  number_scale = try(b11.value.number_scale, null)
+                                                  prefix       = try(b11.value.prefix, null)
+                                                  suffix       = try(b11.value.suffix, null)
+                                                  dynamic "decimal_places_configuration" {
+                                                    for_each = try(b11.value.decimal_places_configuration, [])
+                                                    iterator = b12
+                                                    content {
+                                                      decimal_places = try(b12.value.decimal_places, null)
+                                                    }
+                                                  }
+                                                }
+                                              }
                                             }
                                           }
                                         }
@@ -398,6 +423,23 @@ resource "aws_quicksight_dashboard" "this" {
                                       }
                                     }
                                   }
+                                  dynamic "date_dimension_field" {
+                                    for_each = try(b7.value.date_dimension_field, [])
+                                    iterator = b8
+                                    content {
+                                      date_granularity = try(b8.value.date_granularity, null)
+                                      field_id         = try(b8.value.field_id, null)
+                                      hierarchy_id     = try(b8.value.hierarchy_id, null)
+                                      dynamic "column" {
+                                        for_each = try(b8.value.column, [])
+                                        iterator = b9
+                                        content {
+                                          column_name         = try(b9.value.column_name, null)
+                                          data_set_identifier = try(b9.value.data_set_identifier, null)
+                                        }
+                                      }
+                                    }
+                                  }
                                 }
                               }
                               dynamic "rows" {
@@ -426,6 +468,14 @@ resource "aws_quicksight_dashboard" "this" {
                                 for_each = try(b6.value.values, [])
                                 iterator = b7
                                 content {
+                                  dynamic "calculated_measure_field" {
+                                    for_each = try(b7.value.calculated_measure_field, [])
+                                    iterator = b8
+                                    content {
+                                      expression = try(b8.value.expression, null)
+                                      field_id   = try(b8.value.field_id, null)
+                                    }
+                                  }
                                   dynamic "numerical_measure_field" {
                                     for_each = try(b7.value.numerical_measure_field, [])
                                     iterator = b8
@@ -595,6 +645,75 @@ resource "aws_quicksight_dashboard" "this" {
                               }
                             }
                           }
+                        }
+                      }
+                    }
+                  }
+                  dynamic "conditional_formatting" {
+                    for_each = try(b3.value.conditional_formatting, [])
+                    iterator = b4
+                    content {
+                      dynamic "conditional_formatting_options" {
+                        for_each = try(b4.value.conditional_formatting_options, [])
+                        iterator = b5
+                        content {
+                          dynamic "primary_value" {
+                            for_each = try(b5.value.primary_value, [])
+                            iterator = b6
+                            content {
+                              dynamic "icon" {
+                                for_each = try(b6.value.icon, [])
+                                iterator = b7
+                                content {
+                                  dynamic "custom_condition" {
+                                    for_each = try(b7.value.custom_condition, [])
+                                    iterator = b8
+                                    content {
+                                      color      = try(b8.value.color, null)
+                                      expression = try(b8.value.expression, null)
+                                      dynamic "icon_options" {
+                                        for_each = try(b8.value.icon_options, [])
+                                        iterator = b9
+                                        content {
+                                          icon         = try(b9.value.icon, null)
+                                          unicode_icon = try(b9.value.unicode_icon, null)
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                              dynamic "text_color" {
+                                for_each = try(b6.value.text_color, [])
+                                iterator = b7
+                                content {
+                                  dynamic "solid" {
+                                    for_each = try(b7.value.solid, [])
+                                    iterator = b8
+                                    content {
+                                      color      = try(b8.value.color, null)
+                                      expression = try(b8.value.expression, null)
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                  dynamic "subtitle" {
+                    for_each = try(b3.value.subtitle, [])
+                    iterator = b4
+                    content {
+                      visibility = try(b4.value.visibility, null)
+                      dynamic "format_text" {
+                        for_each = try(b4.value.format_text, [])
+                        iterator = b5
+                        content {
+                          plain_text = try(b5.value.plain_text, null)
+                          rich_text  = try(b5.value.rich_text, null)
                         }
                       }
                     }

@@ -20,7 +20,7 @@ from cinema_metrics.dashboards.chromium import FLAGS, chromium_binary
 from cinema_metrics.dashboards.spec import load_spec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sql"))
-from handbuilt import build_rows, write_tables
+from handbuilt import LAST_SUCCESS, build_rows, write_quality_records, write_tables
 
 VISUAL = re.compile(r'<section class="visual[^"]*" data-visual-id="([a-z_0-9]+)" data-visual-type="(\w+)"'
                     r' data-marks="(\d+)" data-rows="(\d+)">(.*?)</section>', re.S)  # fmt: skip
@@ -40,10 +40,13 @@ def _console_errors(stderr: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = write_tables(tmp_path_factory.mktemp("run"), build_rows())
+    out = write_quality_records(write_tables(tmp_path_factory.mktemp("run"), build_rows()))
     cli = Path(sys.executable).with_name("cinema-metrics")
-    proc = subprocess.run(
-        [str(cli), "dashboard", "--output", str(out)], capture_output=True, text=True, timeout=300
+    proc = subprocess.run(  # an hour after the last success: the Data quality sheet is fresh
+        [str(cli), "dashboard", "--output", str(out), "--now", LAST_SUCCESS.replace("06:30", "07:30")],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     html, png = out / "dashboard" / "index.html", out / "dashboard" / "index.png"
@@ -69,6 +72,8 @@ def test_every_visual_is_drawn_without_console_errors(dashboard: Path, tmp_path:
         assert vtype == v.type and rows > 0 and marks > 0, f"visual {v.id} drew nothing ({marks} marks)"
         if v.type == "table":
             assert inner.count("<tr>") > 1
+        elif v.type == "freshness":
+            assert '<div class="badge ok" data-stale="false"' in inner, f"visual {v.id}: {inner}"
         else:
             assert re.search(r'<svg[^>]*>.*class="mark"', inner, re.S), f"visual {v.id}: empty SVG"
 

@@ -276,6 +276,43 @@ def write_tables(out: Path, rows: dict[str, list[dict[str, object]]]) -> Path:
     return out
 
 
+# Two runs of the job as it records them (docs/contract/runs.md): a success, then a failure an
+# hour later (which must not count as fresh), and the success's quarantined lines.
+LAST_SUCCESS = "2024-02-14T06:30:00Z"
+QUALITY_RUNS = (
+    {"run_id": "2024-02-14T06-00-00Z-a1", "status": "succeeded", "mode": "run",
+     "started_at": "2024-02-14T06:00:00Z", "finished_at": LAST_SUCCESS, "seconds": 1800.0,
+     "lines_read": 400, "lines_accepted": 390, "lines_quarantined": 10, "files_read": 4,
+     "files_rejected": {}, "quarantined_by_reason": {"malformed_json": 6, "bad_type": 4},
+     "full_recompute": False, "error": None},
+    {"run_id": "2024-02-14T07-00-00Z-b2", "status": "failed", "mode": "run",
+     "started_at": "2024-02-14T07:00:00Z", "finished_at": "2024-02-14T07:05:00Z", "seconds": 300.0,
+     "error": "the POS source is unreachable"},
+)  # fmt: skip
+
+
+def write_quality_records(out: Path) -> Path:
+    """Write the job's run reports (<out>/runs/) and quarantine records (<out>/quarantine/)
+    beside <out>/metrics, as the job does: the data-quality tables the dashboard reads."""
+    for run in QUALITY_RUNS:
+        folder = out / "runs" / f"run_date={run['run_id'][:10]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{run['run_id']}.json").write_text(json.dumps(run) + "\n", encoding="utf-8")
+    lines = [
+        {"source_file": "pos/2024-02-13/a.jsonl", "line_number": n, "reason": reason, "raw": "{}",
+         "raw_cut": False, "site_id": site, "business_date": day, "detail": None}
+        for n, (reason, site, day) in enumerate(
+            [("malformed_json", None, None)] * 2 + [("malformed_json", 1, "2024-02-01")] * 4
+            + [("bad_type", 2, "2024-02-02")] * 3 + [("bad_type", 2, "2024-02-03")], start=1
+        )
+    ]  # fmt: skip
+    folder = out / "quarantine" / "run_date=2024-02-14"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    (folder / f"{QUALITY_RUNS[0]['run_id']}.jsonl").write_text(text, encoding="utf-8")
+    return out
+
+
 def run_job_small(work: Path) -> Path:
     """Generate a small snapshot and run the real job on it; returns the run's output folder.
 

@@ -106,7 +106,7 @@ def test_every_spec_visual_and_filter_is_in_the_definition() -> None:
     spec = load_spec()
     definition = quicksight.definition(spec)
     kinds = {"kpi": "kpi_visual", "line": "line_chart_visual", "bar": "bar_chart_visual",
-             "heatmap": "heat_map_visual", "table": "table_visual"}  # fmt: skip
+             "heatmap": "heat_map_visual", "table": "table_visual", "freshness": "kpi_visual"}  # fmt: skip
     for sheet, s in zip(definition["sheets"], spec.sheets, strict=True):
         assert len(sheet["visuals"]) == len(s.visuals)
         for vis, v in zip(sheet["visuals"], s.visuals, strict=True):

@@ -25,8 +25,10 @@ def test_committed_spec_declares_the_required_dashboard() -> None:
         ("box_office", "paid_admissions"),
         ("concession_revenue", "admissions"),
         ("admissions", "capacity"),
+        ("lines_quarantined", "lines_read"),  # the Data quality sheet
+        ("lines_quarantined",),
     }
-    assert {v.type for v in spec.visuals()} == {"kpi", "line", "bar", "heatmap", "table"}
+    assert {v.type for v in spec.visuals()} == {"kpi", "line", "bar", "heatmap", "table", "freshness"}
     assert {f.id for f in spec.filters} == {"site", "dates", "film"}
     assert {d.view for d in spec.datasets.values()} <= {p.stem for p in sql_files("views")}
     assert "session_table" in {v.id for v in spec.visuals() if v.type == "table"}
@@ -136,6 +138,7 @@ def test_declared_columns_exist_in_the_views_with_matching_types(tmp_path: Path)
         "integer": ("BIGINT", "INTEGER", "HUGEINT"),
         "decimal": ("DECIMAL", "DOUBLE"),
         "date": ("DATE",),
+        "timestamp": ("TIMESTAMP",),
         "string": ("VARCHAR",),
         "boolean": ("BOOLEAN",),
     }

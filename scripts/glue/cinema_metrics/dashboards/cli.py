@@ -1,12 +1,13 @@
-"""`cinema-metrics dashboard --output RUN_OUTPUT [--html PATH] [--png PATH]`.
+"""`cinema-metrics dashboard --output RUN_OUTPUT [--html PATH] [--png PATH] [--now TIME]`.
 
-Runs the Athena views on DuckDB over RUN_OUTPUT/metrics, writes one self-contained HTML
-file and a PNG of it (headless Chromium), and prints both paths.
+Runs the Athena views on DuckDB over RUN_OUTPUT/metrics (and the run records beside it), writes
+one self-contained HTML file and a PNG of it (headless Chromium), and prints both paths.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from cinema_metrics.dashboards.chromium import screenshot
@@ -26,6 +27,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--window-size", default="1440,2300", help="PNG size WIDTH,HEIGHT (default 1440,2300)"
     )
+    parser.add_argument(
+        "--now",
+        type=_timestamp,
+        help="the time freshness is measured against, ISO 8601 (default: the render time; "
+        "without a zone it is UTC), e.g. 2026-03-30T12:00:00Z",
+    )
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--window-size must be WIDTH,HEIGHT, got {args.window_size!r}") from None
     spec = load_spec(args.spec)
     html_path = args.html or args.output / "dashboard" / "index.html"
-    write_html(spec, metrics, html_path)
+    write_html(spec, metrics, html_path, args.now)
     print(f"html: {html_path}")
     if not args.no_png:
         png_path = args.png or html_path.with_suffix(".png")

@@ -16,11 +16,17 @@
       if (compact && Math.abs(v) >= 10000) return "$" + nf0.format(v / 1000) + "k";
       return (v < 0 ? "-$" : "$") + nf2.format(Math.abs(v));
     }
-    if (f === "percent") return (v * 100).toFixed(1) + "%";
+    // below 1 % a tenth of a point hides the differences (quarantine rates): two decimals there
+    if (f === "percent") return (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 2 : 1) + "%";
     if (f === "integer") return compact && Math.abs(v) >= 100000 ? nf0.format(v / 1000) + "k" : nf0.format(v);
     return typeof v === "number" ? nf2.format(v) : String(v);
   }
+  // A UTC timestamp of the page ("2026-03-30T12:00:00Z") as "2026-03-30 12:00 UTC".
+  function fmtTime(s) {
+    return s ? String(s).replace("T", " ").replace(/:\d{2}(\.\d+)?Z$/, "") + " UTC" : "–";
+  }
   function label(col, v) {
+    if (v === null || v === undefined) return col === "site_id" ? "No site" : "(none)";
     if (col === "film_id") return "Film " + v;
     if (col === "site_id") return "Site " + v;
     return String(v);
@@ -40,7 +46,9 @@
       const col = f.columns[ds];
       if (!col) continue;
       if (f.type === "date_range") {
-        rows = rows.filter((r) => (!state.from || r[col] >= state.from) && (!state.to || r[col] <= state.to));
+        // a row with no date (a quarantined line whose text gives none) is not outside the range
+        rows = rows.filter((r) => r[col] === null || r[col] === undefined ||
+          ((!state.from || r[col] >= state.from) && (!state.to || r[col] <= state.to)));
       } else if (state[f.id]) {
         rows = rows.filter((r) => String(r[col]) === state[f.id]);
       }
@@ -134,6 +142,8 @@
   }
 
   const byKey = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  // room for the longest category label (11 px text is about 7 px a character) and the gap
+  const labelWidth = (col, items, least) => Math.max(least, 14 + 7 * Math.max(0, ...items.map(([k]) => label(col, k).length)));
 
   function drawBar(v, box) {
     const rows = rowsOf(v.dataset);
@@ -142,7 +152,7 @@
     else items.sort((a, b) => b[1] - a[1]);
     if (v.limit) items = items.slice(0, v.limit);
     if (v.color) return drawColoredBar(v, box, rows, items);
-    const W = Math.max(320, box.clientWidth - 28), rowH = 22, P = { l: 70, r: 80 }, H = Math.max(40, items.length * rowH + 6);
+    const W = Math.max(320, box.clientWidth - 28), rowH = 22, P = { l: labelWidth(v.category, items, 70), r: 80 }, H = Math.max(40, items.length * rowH + 6);
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
     const max = Math.max(1e-9, ...items.map((x) => x[1] || 0));
     items.forEach(([k, val], i) => {
@@ -163,7 +173,7 @@
       return [k, keys.map((c) => (g.has(c) ? measure(g.get(c), v.value, rows) : null))];
     });
     const seg = v.stacked ? 16 : 9, rowH = (v.stacked ? seg : seg * keys.length) + 8;
-    const W = Math.max(320, box.clientWidth - 28), P = { l: 86, r: 80 }, H = Math.max(40, parts.length * rowH + 6);
+    const W = Math.max(320, box.clientWidth - 28), P = { l: labelWidth(v.category, parts, 86), r: 80 }, H = Math.max(40, parts.length * rowH + 6);
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
     const extent = (vals) => (v.stacked ? vals.reduce((a, x) => a + (x || 0), 0) : Math.max(0, ...vals.map((x) => x || 0)));
     const max = Math.max(1e-9, ...parts.map(([, vals]) => extent(vals)));
@@ -194,21 +204,24 @@
     const order = new Map();
     for (const r of rows) order.set(r[v.rows], r[v.rows_order]);
     const ys = [...order.keys()].sort((a, b) => order.get(a) - order.get(b));
-    const xs = [...new Set(rows.map((r) => r[v.columns]))].sort((a, b) => ((a + 18) % 24) - ((b + 18) % 24));
+    // hours run in business-day order (06:00 first); anything else (dates) in its own order
+    const hours = rows.every((r) => typeof r[v.columns] === "number");
+    const xs = [...new Set(rows.map((r) => r[v.columns]))].sort(hours ? (a, b) => ((a + 18) % 24) - ((b + 18) % 24) : byKey);
+    const xLabel = (x) => (hours ? String(x).padStart(2, "0") : String(x).slice(5));
     const cells = new Map();
     for (const r of rows) {
       const k = r[v.rows] + "|" + r[v.columns];
       if (!cells.has(k)) cells.set(k, []);
       cells.get(k).push(r);
     }
-    const W = Math.max(320, box.clientWidth - 28), P = { l: 40, t: 6, b: 20 }, cw = (W - P.l - 4) / Math.max(1, xs.length), ch = 26;
+    const W = Math.max(320, box.clientWidth - 28), P = { l: v.rows === "site_id" ? 56 : 40, t: 6, b: 20 }, cw = (W - P.l - 4) / Math.max(1, xs.length), ch = 26;
     const H = P.t + ys.length * ch + P.b;
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
     const vals = [...cells.values()].map((rs) => measure(rs, v.value, rows) || 0);
     const max = Math.max(1e-9, ...vals);
     let marks = 0;
     ys.forEach((yk, yi) => {
-      el("svg:text", { x: P.l - 6, y: P.t + yi * ch + 17, "text-anchor": "end", "font-size": 11, fill: "#6b7385", text: yk }, svg);
+      el("svg:text", { x: P.l - 6, y: P.t + yi * ch + 17, "text-anchor": "end", "font-size": 11, fill: "#6b7385", text: label(v.rows, yk) }, svg);
       xs.forEach((xk, xi) => {
         const rs = cells.get(yk + "|" + xk);
         const val = rs ? measure(rs, v.value, rows) || 0 : 0;
@@ -216,11 +229,16 @@
         const fill = `rgb(${Math.round(255 - t * 55)},${Math.round(246 - t * 230)},${Math.round(240 - t * 194)})`;
         const r = el("svg:rect", { x: P.l + xi * cw + 1, y: P.t + yi * ch + 1, width: cw - 2, height: ch - 2, rx: 2, fill: fill, class: "mark",
           "data-row": String(yk), "data-column": String(xk), "data-value": String(val) }, svg);
-        el("svg:title", { text: `${yk} ${String(xk).padStart(2, "0")}:00 — ${fmt(val, v.format)}` }, r);
+        el("svg:title", { text: `${label(v.rows, yk)} ${xLabel(xk)}${hours ? ":00" : ""} — ${fmt(val, v.format)}` }, r);
+        if (v.format === "percent" && cw >= 40 && val) {  // a rate is read, not only seen (blank at zero)
+          el("svg:text", { x: P.l + xi * cw + cw / 2, y: P.t + yi * ch + 17, "text-anchor": "middle", "font-size": 10,
+            fill: t > 0.62 ? "#fff" : "#333c4f", text: fmt(val, v.format) }, svg);
+        }
         marks++;
       });
     });
-    xs.forEach((xk, xi) => { if (xi % 2 === 0) el("svg:text", { x: P.l + xi * cw + cw / 2, y: H - 6, "text-anchor": "middle", "font-size": 10, fill: "#6b7385", text: String(xk).padStart(2, "0") }, svg); });
+    const step = hours ? 2 : Math.max(2, Math.ceil(44 / cw));  // a date label is about 40 px wide
+    xs.forEach((xk, xi) => { if (xi % step === 0) el("svg:text", { x: P.l + xi * cw + cw / 2, y: H - 6, "text-anchor": "middle", "font-size": 10, fill: "#6b7385", text: xLabel(xk) }, svg); });
     return marks;
   }
 
@@ -245,11 +263,13 @@
         render();
       });
     }
+    const types = (D.types || {})[v.dataset] || {};
     const shown = rows.slice(0, 150);
     for (const r of shown) {
       const tr = el("tr", {}, body);
       for (const c of v.columns) {
         const val = r[c.column];
+        if (types[c.column] === "timestamp") { el("td", { text: fmtTime(val) }, tr); continue; }
         const cls = (c.format ? "num" : "") + (c.format === "percent" && c.column.includes("change") && val !== null ? (val >= 0 ? " pos" : " neg") : "");
         el("td", { class: cls, text: c.format ? fmt(val, c.format) : val === null ? "–" : label(c.column, val) }, tr);
       }
@@ -258,7 +278,22 @@
     return shown.length;
   }
 
-  const DRAW = { kpi: drawKpi, line: drawLine, bar: drawBar, heatmap: drawHeatmap, table: drawTable };
+  // The newest time of the data set (every row: the filters do not apply), computed at render time
+  // (D.freshness, by html.py), with its age and a warning past the limit.
+  function drawFreshness(v, box) {
+    const f = D.freshness[v.id];
+    el("div", { class: "value", text: f.last ? fmtTime(f.last) : "none yet" }, box);
+    const age = f.age_hours === null ? "" : f.age_hours < 1 ? Math.round(f.age_hours * 60) + " min" : f.age_hours.toFixed(1) + " h";
+    el("div", { class: "sub", text: `${age ? age + " old" : "Nothing"} when this page was rendered, ${fmtTime(f.now)}` }, box);
+    const text = f.last === null ? `⚠ No ${v.where ? v.where[1] + " " : ""}run found: the numbers are not current`
+      : f.stale ? `⚠ Older than ${f.warn_after_hours} h: the numbers may be stale`
+      : `✓ Within ${f.warn_after_hours} h`;
+    const badge = el("div", { class: "badge " + (f.stale ? "warn" : "ok"), text: text, "data-stale": String(f.stale) }, box);
+    if (f.age_hours !== null) badge.setAttribute("data-age-hours", f.age_hours.toFixed(2));
+    return 1;
+  }
+
+  const DRAW = { kpi: drawKpi, line: drawLine, bar: drawBar, heatmap: drawHeatmap, table: drawTable, freshness: drawFreshness };
 
   function render() {
     for (const sheet of spec.sheets) {
@@ -267,7 +302,7 @@
         sec.querySelectorAll(":scope > :not(h3)").forEach((n) => n.remove());
         const marks = DRAW[v.type](v, sec);
         sec.setAttribute("data-marks", String(marks));
-        sec.setAttribute("data-rows", String(rowsOf(v.dataset).length));
+        sec.setAttribute("data-rows", String(v.type === "freshness" ? (data[v.dataset] || []).length : rowsOf(v.dataset).length));
       }
     }
     document.body.setAttribute("data-rendered", String(Date.now()));

@@ -112,9 +112,72 @@ def _dimension(spec: Spec, v: Visual, col: str) -> Obj:
     return {"categorical_dimension_field": [{"field_id": fid, "column": _column(v.dataset, col)}]}
 
 
+STALE_COLOR = "#B3261E"  # the local page's warning red
+
+
+def minutes_since_field(v: Visual) -> Obj:
+    """A row-level calculated field of the freshness visual's data set: minutes from the row's
+    time to now() (QuickSight's query time, UTC for SPICE). minIf needs a field as its measure,
+    so the difference is a named field rather than inline."""
+    assert v.time
+    return {
+        "data_set_identifier": v.dataset,
+        "name": f"minutes_since_{v.time}",
+        "expression": f"dateDiff({{{v.time}}}, now(), 'MI')",
+    }
+
+
+def freshness_expression(v: Visual) -> str:
+    """Hours since the newest time (of the rows where the column equals the value): the smallest
+    age in minutes / 60. dateDiff counts whole minutes, enough for an hours threshold."""
+    field = "{" + minutes_since_field(v)["name"] + "}"
+    if v.where:
+        column, value = v.where
+        quoted = value.replace("'", "\\'")
+        return f"minIf({field}, {{{column}}} = '{quoted}') / 60"
+    return f"min({field}) / 60"
+
+
+def _freshness(spec: Spec, v: Visual, base: Obj) -> Obj:
+    """A KPI of the hours since the newest time, red (text and a flag icon) past the limit. It
+    shows the age, not the time: a KPI holds a number; the runs table beside it has the times."""
+    assert v.warn_after_hours is not None
+    hours = freshness_expression(v)
+    stale = f"{hours} > {v.warn_after_hours:g}"
+    value = {
+        "calculated_measure_field": [
+            {"field_id": stable_id(spec.name, "field", v.id, "hours"), "expression": hours}
+        ]
+    }
+    warning = {
+        "primary_value": [
+            {
+                "text_color": [{"solid": [{"expression": stale, "color": STALE_COLOR}]}],
+                "icon": [
+                    {
+                        "custom_condition": [
+                            {"expression": stale, "color": STALE_COLOR, "icon_options": [{"icon": "FLAG"}]}
+                        ]
+                    }
+                ],
+            }
+        ]
+    }
+    since = f"{v.time} where {v.where[0]} = {v.where[1]}" if v.where else v.time
+    subtitle = f"Hours since the newest {since}; red after {v.warn_after_hours:g} h"
+    kpi = base | {
+        "subtitle": [{"visibility": "VISIBLE", "format_text": [{"plain_text": subtitle}]}],
+        "chart_configuration": [{"field_wells": [{"values": [value]}]}],
+        "conditional_formatting": [{"conditional_formatting_options": [warning]}],
+    }
+    return {"kpi_visual": [kpi]}
+
+
 def _visual(spec: Spec, v: Visual) -> Obj:
     vid = stable_id(spec.name, "visual", v.id)
     base: Obj = {"visual_id": vid, "title": _title(v.title)}
+    if v.type == "freshness":
+        return _freshness(spec, v, base)
     if v.type == "kpi":
         assert v.value
         wells = [{"values": [_measure(spec, v, v.value, v.format, "value")]}]
@@ -206,6 +269,20 @@ def _visual(spec: Spec, v: Visual) -> Obj:
     return {"table_visual": [base | {"chart_configuration": [table]}]}
 
 
+def _scopes(spec: Spec) -> list[Obj]:
+    """Where a filter applies: every visual of every sheet, but the unfiltered ones (freshness)."""
+    scopes = []
+    for s in spec.sheets:
+        scope: Obj = {"sheet_id": stable_id(spec.name, "sheet", s.id), "scope": "ALL_VISUALS"}
+        if any(v.unfiltered for v in s.visuals):
+            filtered = [stable_id(spec.name, "visual", v.id) for v in s.visuals if not v.unfiltered]
+            if not filtered:
+                continue
+            scope |= {"scope": "SELECTED_VISUALS", "visual_ids": filtered}
+        scopes.append(scope)
+    return scopes
+
+
 def _filter_groups(spec: Spec) -> tuple[list[Obj], dict[str, list[tuple[str, str]]]]:
     """One filter group per (spec filter, column name): ALL_DATASETS applies it to every data
     set with that column. Returns the groups and, per spec filter, its (filter id, type)."""
@@ -224,7 +301,9 @@ def _filter_groups(spec: Spec) -> tuple[list[Obj], dict[str, list[tuple[str, str
                         {
                             "filter_id": fid,
                             "column": column,
-                            "null_option": "NON_NULLS_ONLY",
+                            # a row with no date (a quarantined line whose text gives none)
+                            # is not outside the range: the local page keeps it too
+                            "null_option": "ALL_VALUES",
                             "time_granularity": "DAY",
                             "include_minimum": True,
                             "include_maximum": True,
@@ -257,19 +336,7 @@ def _filter_groups(spec: Spec) -> tuple[list[Obj], dict[str, list[tuple[str, str
                     "status": "ENABLED",
                     "filters": [flt],
                     "scope_configuration": [
-                        {
-                            "selected_sheets": [
-                                {
-                                    "sheet_visual_scoping_configurations": [
-                                        {
-                                            "sheet_id": stable_id(spec.name, "sheet", s.id),
-                                            "scope": "ALL_VISUALS",
-                                        }
-                                        for s in spec.sheets
-                                    ]
-                                }
-                            ]
-                        }
+                        {"selected_sheets": [{"sheet_visual_scoping_configurations": _scopes(spec)}]}
                     ],
                 }
             )
@@ -299,7 +366,7 @@ def definition(spec: Spec) -> Obj:
                 "visuals": [_visual(spec, v) for v in s.visuals],
             }
         )
-    return {
+    doc: Obj = {
         "data_set_identifiers_declarations": [
             {"identifier": ds.id, "data_set_arn": ARN_PREFIX + data_set_id(spec, ds.id)}
             for ds in spec.datasets.values()
@@ -307,6 +374,10 @@ def definition(spec: Spec) -> Obj:
         "sheets": sheets,
         "filter_groups": groups,
     }
+    fields = [minutes_since_field(v) for v in spec.visuals() if v.type == "freshness"]
+    if fields:  # one per (data set, time column): two freshness visuals of one may share it
+        doc["calculated_fields"] = list({(f["data_set_identifier"], f["name"]): f for f in fields}.values())
+    return doc
 
 
 def data_set_id(spec: Spec, ds: str) -> str:

@@ -27,7 +27,10 @@ VIEWS_PATH = REPO_ROOT / "scripts" / "athena" / "views.json"
 COLUMN_TYPES = ("integer", "decimal", "date", "timestamp", "string", "boolean")
 NUMERIC = ("integer", "decimal")
 FORMATS = ("integer", "currency", "percent", "decimal")
-VISUAL_TYPES = ("kpi", "line", "bar", "heatmap", "table")
+VISUAL_TYPES = ("kpi", "line", "bar", "heatmap", "table", "freshness")
+# a freshness visual: the newest `time` of its data set's rows (optionally those `where` a column
+# equals a value), its age at render time, and a warning past `warn_after_hours`
+FRESHNESS_KEYS = ("id", "type", "title", "dataset", "time", "where", "warn_after_hours")
 FILTER_TYPES = ("values", "date_range")
 MEASURES = "{sum: column}, {ratio: [numerator, denominator]} or {share: column, of: [column, ...]}"
 # what a share's `of` may name: the visual's dimensions (the rows a share is taken within are
@@ -106,6 +109,16 @@ class Visual:
     limit: int | None = None
     table_columns: list[dict[str, str]] = field(default_factory=list)
     sort: tuple[str, bool] | None = None
+    time: str | None = None  # freshness: the timestamp column whose newest value is shown
+    where: tuple[str, str] | None = None  # freshness: only rows whose column equals the value
+    warn_after_hours: float | None = None  # freshness: warn when the newest time is older
+
+    @property
+    def unfiltered(self) -> bool:
+        """The dashboard filters do not apply: a freshness visual shows the pipeline's last
+        success whatever dates or site are picked (an older date range must not hide that the
+        data stopped arriving)."""
+        return self.type == "freshness"
 
     def measures(self) -> list[Measure]:
         return [m for m in [self.value] + [m for _, m in self.series] if m]
@@ -118,6 +131,7 @@ class Visual:
         for m in self.measures():
             cols.update(m.used_columns())
         cols.update(c["column"] for c in self.table_columns)
+        cols.update(c for c in (self.time, self.where[0] if self.where else None) if c)
         if self.sort:
             cols.add(self.sort[0])
         return cols
@@ -201,6 +215,49 @@ def _check_measures(ctx: _Ctx, where: str, v: Visual, ds: Dataset) -> None:
             )
 
 
+def _of_type(ds: Dataset, kind: str) -> list[str]:
+    return [c for c, t in ds.columns.items() if t == kind]
+
+
+def _freshness(ctx: _Ctx, where: str, raw: dict[str, Any], v: Visual, ds: Dataset) -> Visual:
+    """type: freshness: `time` a timestamp column, `where` {column: <a string column>, equals:
+    <text>} (optional), `warn_after_hours` a number of hours > 0; nothing else (it shows a time
+    and an age, so a measure, a format or a sort would mean nothing)."""
+    extra = sorted(set(raw) - set(FRESHNESS_KEYS))
+    if extra:
+        raise ctx.fail(
+            where,
+            f"a freshness visual takes time, where and warn_after_hours, not {', '.join(extra)}",
+        )
+    stamps = _of_type(ds, "timestamp")
+    if raw.get("time") not in stamps:
+        raise ctx.fail(
+            where,
+            f"time: {raw.get('time')!r} is not a timestamp column of dataset {ds.id!r} "
+            f"(its timestamp columns: {', '.join(stamps) or 'none'})",
+        )
+    v.time = str(raw["time"])
+    hours = raw.get("warn_after_hours")
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not hours > 0:
+        raise ctx.fail(where, f"warn_after_hours must be a number of hours > 0, got {hours!r}")
+    v.warn_after_hours = float(hours)
+    if "where" in raw:
+        cond = raw["where"]
+        texts = _of_type(ds, "string")
+        if not (isinstance(cond, dict) and set(cond) == {"column", "equals"}):
+            raise ctx.fail(where, f"where must be {{column: <column>, equals: <value>}}, got {cond!r}")
+        if cond["column"] not in texts:
+            raise ctx.fail(
+                where,
+                f"where: {cond['column']!r} is not a text column of dataset {ds.id!r} "
+                f"(its text columns: {', '.join(texts) or 'none'})",
+            )
+        if not isinstance(cond["equals"], str) or not cond["equals"]:
+            raise ctx.fail(where, f"where: equals must be a non-empty text, got {cond['equals']!r}")
+        v.where = (str(cond["column"]), cond["equals"])
+    return v
+
+
 def _visual(ctx: _Ctx, raw: dict[str, Any], datasets: dict[str, Dataset]) -> Visual:
     vid = str(raw.get("id", "?"))
     where = f"visual {vid!r}"
@@ -210,6 +267,9 @@ def _visual(ctx: _Ctx, raw: dict[str, Any], datasets: dict[str, Dataset]) -> Vis
     dataset = raw.get("dataset")
     if dataset not in datasets:
         raise ctx.fail(where, f"unknown dataset {dataset!r}; declared: {', '.join(sorted(datasets))}")
+    if vtype == "freshness":
+        plain = Visual(id=vid, type=vtype, title=str(raw.get("title", vid)), dataset=dataset)
+        return _freshness(ctx, where, raw, plain, datasets[dataset])
     fmt = raw.get("format", "decimal")
     if fmt not in FORMATS:
         raise ctx.fail(where, f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

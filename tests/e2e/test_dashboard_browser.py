@@ -8,6 +8,7 @@ through the URL hash, which drives the same state -> render path as the controls
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -104,3 +105,22 @@ def test_png_is_not_blank(dashboard: Path) -> None:
         stat = ImageStat.Stat(img.convert("L"))
         assert img.size[0] >= 1200 and img.size[1] >= 1200
         assert stat.stddev[0] > 20, f"the screenshot looks blank (stddev {stat.stddev[0]:.1f})"
+
+
+def test_line_charts_have_round_gridlines(dashboard: Path, tmp_path: Path) -> None:
+    """A line chart's five gridline labels are 0 and four equal round steps ($10k, 25.0%), not
+    quarters of the data's maximum ($9,806)."""
+    dom, _ = _dump(dashboard.as_uri(), tmp_path / "p")
+    lines = [v for v in load_spec().visuals() if v.type == "line"]
+    assert lines
+    for v in lines:
+        inner = _visuals(dom)[v.id][3]
+        axis = re.search(r'<g class="axis">(.*?)</g>', inner, re.S)
+        assert axis, f"visual {v.id}: no axis"
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", axis.group(1))[:5]  # then the x labels
+        values = [float(re.sub(r"[$,%k]", "", t)) * (1000 if t.endswith("k") else 1) for t in labels]
+        assert len(values) == 5 and values[0] == 0, (v.id, labels)
+        step = values[1]
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert round(mantissa, 6) in (1, 2, 2.5, 5), (v.id, labels)
+        assert values == [step * i for i in range(5)], (v.id, labels)

@@ -14,10 +14,12 @@
     if (v === null || v === undefined || Number.isNaN(v)) return "–";
     if (f === "currency") {
       if (compact && Math.abs(v) >= 10000) return "$" + nf0.format(v / 1000) + "k";
+      if (compact) return (v < 0 ? "-$" : "$") + nf0.format(Math.abs(v)); // an axis: no cents
       return (v < 0 ? "-$" : "$") + nf2.format(Math.abs(v));
     }
     // below 1 % a tenth of a point hides the differences (quarantine rates): two decimals there
-    if (f === "percent") return (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 2 : 1) + "%";
+    // (what rounds to 1.00 % is 1.0 %, like its neighbours)
+    if (f === "percent") return (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.00995 ? 2 : 1) + "%";
     if (f === "integer") return compact && Math.abs(v) >= 100000 ? nf0.format(v / 1000) + "k" : nf0.format(v);
     return typeof v === "number" ? nf2.format(v) : String(v);
   }
@@ -109,6 +111,13 @@
     return pts.length + 1;
   }
 
+  // The smallest 4 x (1, 2, 2.5 or 5 x 10^k) above the data: round gridlines ($10k, 25 %).
+  function niceMax(top) {
+    const raw = top / 4, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+    return step * 4;
+  }
+
   function axes(svg, W, H, P, yMax, yFmt) {
     const g = el("svg:g", { class: "axis" }, svg);
     for (let i = 0; i <= 4; i++) {
@@ -125,7 +134,7 @@
     const W = Math.max(320, box.clientWidth - 28), H = 230, P = { l: 58, r: 12, t: 10, b: 26 };
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, width: "100%" }, box);
     const series = v.series.map((s) => xs.map(([, rs]) => measure(rs, s.value, rows)));
-    const yMax = Math.max(1e-9, ...series.flat().filter((x) => x !== null)) * 1.08;
+    const yMax = niceMax(Math.max(1e-9, ...series.flat().filter((x) => x !== null)));
     const g = axes(svg, W, H, P, yMax, v.format);
     const n = xs.length, step = Math.max(1, Math.ceil(n / 8));
     const X = (i) => P.l + (n > 1 ? ((W - P.l - P.r) * i) / (n - 1) : (W - P.l - P.r) / 2);

@@ -330,13 +330,16 @@ def step_runs(cfg: DemoConfig, st: DemoState) -> str:
 
 
 def step_fetch(cfg: DemoConfig, st: DemoState) -> str:
-    """The job wrote the curated Parquet and quarantine to the bucket; fetch them for the
-    local stand-in of Athena (DuckDB), which reads a folder."""
+    """The job wrote the curated Parquet, quarantine and run records to the bucket; fetch them
+    for the local stand-in of Athena (DuckDB), which reads a folder (the Data quality sheet
+    reads the quarantine and run records)."""
+    from cinema_metrics.job import layout
     from cinema_metrics.storage import open_store, parallel_map
 
     curated = open_store(_curated(st), cfg.endpoint)
     out = open_store(cfg.work / "output")
-    rels = [r for r, _s, _t in curated.list("") if r.startswith(("metrics/", "quarantine/", "run_report"))]
+    wanted = (layout.METRICS, layout.QUARANTINE, layout.RUNS, "run_report")
+    rels = [r for r, _s, _t in curated.list("") if r.startswith(wanted)]
     parallel_map(lambda r: curated.copy(r, r, into=out), rels)
     return f"{len(rels)} curated objects from {curated.uri}/ in {_show(cfg.work / 'output')}"
 
